@@ -1,0 +1,83 @@
+/**
+ * The command table: names, summaries and flags as data. `dlc --help` reads only this file; each
+ * command's code is imported when that command runs, so help and lint never load heavy modules.
+ */
+export interface FlagSpec {
+  name: string;
+  short?: string;
+  type: 'boolean' | 'string';
+  value?: string;
+  description: string;
+  multiple?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Positional arguments: how many at least and at most (Infinity for any). */
+  positionals: [number, number];
+  flags: FlagSpec[];
+  load: () => Promise<{ default: (ctx: CommandContext) => Promise<number> }>;
+  details?: string;
+}
+
+export interface CommandContext {
+  positionals: string[];
+  flags: Record<string, string | boolean | string[] | undefined>;
+  cwd: string;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+const format: FlagSpec = { name: 'format', type: 'string', value: 'pretty|json|github|sarif', description: 'how to print diagnostics (default pretty)' };
+const workers: FlagSpec = { name: 'workers', type: 'string', value: 'N', description: 'number of workers, overriding resources.workers' };
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'run',
+    summary: 'compile a spec and run it',
+    usage: 'dlc run SPEC [--workers N] [--devices cpu|gpu|LIST] [--json]',
+    positionals: [1, 1],
+    flags: [workers, { name: 'devices', type: 'string', value: 'auto|cpu|gpu|0,1', description: 'devices to use, overriding resources.devices' }, { name: 'json', type: 'boolean', description: 'print events as NDJSON' }, format],
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'lint',
+    summary: 'check specs without running anything',
+    usage: 'dlc lint [PATH|DIR|GLOB ...] [--format pretty|json|github|sarif] [--max-warnings N]',
+    positionals: [0, Infinity],
+    flags: [format, { name: 'max-warnings', type: 'string', value: 'N', description: 'fail (exit 1) when there are more than N warnings' }, { name: 'quiet', short: 'q', type: 'boolean', description: 'print errors only' }],
+    load: () => import('./lint.js'),
+    details: 'A directory lints every spec in it (YAML files with a top-level `dlc:` key, recursively). With no path, lints the current directory.\nExit status: 0 clean, 1 errors (or too many warnings), 2 usage or internal error.',
+  },
+  {
+    name: 'plan',
+    summary: 'show the execution plan of a spec',
+    usage: 'dlc plan SPEC [--json | --dot | --explain] [--workers N]',
+    positionals: [1, 1],
+    flags: [
+      { name: 'json', type: 'boolean', description: 'print the plan as JSON' },
+      { name: 'dot', type: 'boolean', description: 'print the DAG in Graphviz dot' },
+      { name: 'explain', type: 'boolean', description: 'print every decision with its alternatives and reasons' },
+      workers,
+      format,
+    ],
+    load: () => import('./plan.js'),
+  },
+  {
+    name: 'schema',
+    summary: 'print the JSON Schema of the spec language',
+    usage: 'dlc schema',
+    positionals: [0, 0],
+    flags: [],
+    load: () => import('./schema.js'),
+    details: 'Editors pick it up with a first line `# yaml-language-server: $schema=path/to/pipeline.schema.json`.',
+  },
+];
+
+export const GLOBAL_FLAGS: FlagSpec[] = [
+  { name: 'help', short: 'h', type: 'boolean', description: 'show help' },
+  { name: 'version', short: 'v', type: 'boolean', description: 'print the version' },
+];

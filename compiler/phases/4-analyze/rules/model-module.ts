@@ -1,0 +1,19 @@
+import type { AnalysisContext } from '../context.js';
+
+/** A `module:` model must exist and name its factory; the type check of its parameters comes with the TypeScript model support. */
+export function checkModelModules(ctx: AnalysisContext): void {
+  for (const [id, step] of Object.entries(ctx.spec.steps ?? {})) {
+    if (step.op !== 'train') continue;
+    const m = step.model;
+    const kinds = (['layers', 'module', 'command'] as const).filter((k) => m[k] !== undefined);
+    if (kinds.length === 0) ctx.report('DLC202', ['steps', id, 'model'], 'a model needs one of layers, module or command', { prefer: 'key' });
+    if (kinds.length > 1) ctx.report('DLC210', ['steps', id, 'model', kinds[1]!], `a model is defined one way: both ${kinds[0]} and ${kinds[1]} are given`, { prefer: 'key' });
+    if (m.module !== undefined) {
+      if (!ctx.host.fileExists(m.module)) ctx.report('DLC419', ['steps', id, 'model', 'module'], `model module not found: ${m.module}`);
+      if (m.export === undefined) ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'export' (the factory's exported name) for a module model`, { prefer: 'key' });
+    }
+    if (m.layers !== undefined && m.input_shape === undefined) {
+      ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'input_shape' for a layers model`, { prefer: 'key', hint: 'e.g. input_shape: [28, 28, 1]' });
+    }
+  }
+}

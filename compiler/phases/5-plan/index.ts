@@ -1,0 +1,123 @@
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { formatPath } from '../../source/doc-path.js';
+import type { Spec, StepSpec } from '../../spec/types.js';
+import { SIZE_PATTERN } from '../../spec/vocabulary.js';
+import type { AnalysisContext } from '../4-analyze/index.js';
+import type { Decision, ExecutionPlan, PlanNode, PlanResources } from './plan-types.js';
+import { configurationCount } from './search-size.js';
+
+export type * from './plan-types.js';
+
+export interface PlanOptions {
+  specFile: string;
+  /** Cores of the machine that runs the pipeline (`workers: auto` on CPU). */
+  cores: number;
+  /** `--workers N` from the command line, which overrides the spec. */
+  workers?: number;
+}
+
+/** Phase 5: the analyzed spec as an ExecutionPlan. Strategy decisions hook in here, one per node kind. */
+export function plan(ctx: AnalysisContext, opts: PlanOptions): { plan: ExecutionPlan; diagnostics: Diagnostic[] } {
+  const spec = ctx.spec;
+  const diagnostics: Diagnostic[] = [];
+  const resources = planResources(spec, opts);
+  if (resources.workers > opts.cores && resources.workers_from !== 'auto' && !spec.resources?.cluster) {
+    ctx.report('DLC500', ['resources', 'workers'], `${resources.workers} local workers on a machine with ${opts.cores} cores: they will share cores`, { severity: 'info' });
+  }
+  const nodes: PlanNode[] = ctx.order.map((id) => planNode(ctx, id));
+  const edges = ctx.references.map((r) => ({ from: r.target, output: r.output, to: r.step, at: formatPath(r.path) }));
+  const plan: ExecutionPlan = {
+    dlc: 1,
+    plan_version: 1,
+    name: spec.name,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    seed: spec.seed ?? 0,
+    spec_file: opts.specFile,
+    resources,
+    nodes,
+    waves: ctx.waves,
+    edges,
+  };
+  return { plan, diagnostics };
+}
+
+function planResources(spec: Spec, opts: PlanOptions): PlanResources {
+  const r = spec.resources ?? {};
+  const fromSpec = typeof r.workers === 'number' ? r.workers : undefined;
+  const workers = opts.workers ?? fromSpec ?? Math.max(1, opts.cores);
+  const out: PlanResources = {
+    workers,
+    workers_from: opts.workers !== undefined ? 'flag' : fromSpec !== undefined ? 'spec' : 'auto',
+    devices: r.devices ?? 'auto',
+  };
+  const mem = parseSize(r.memory_per_worker);
+  if (mem !== undefined) out.memory_per_worker_bytes = mem;
+  if (r.cluster) out.cluster = { queue: r.cluster.queue, ...(r.cluster.store !== undefined ? { store: r.cluster.store } : {}) };
+  return out;
+}
+
+export function parseSize(v: string | number | undefined): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const m = SIZE_PATTERN.exec(v);
+  if (!m) return undefined;
+  const units: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
+  return Math.round(Number(m[1]) * (units[m[2] ?? 'B'] ?? 1));
+}
+
+function planNode(ctx: AnalysisContext, id: string): PlanNode {
+  const info = ctx.nodes.get(id);
+  const source = ctx.spec.sources?.[id];
+  const step = ctx.spec.steps?.[id];
+  const outputs: PlanNode['outputs'] = {};
+  for (const [name, o] of info?.outputs ?? []) outputs[name] = { kind: o.kind, ...(o.schema ? { columns: o.schema } : {}) };
+  const node: PlanNode = {
+    id,
+    kind: source ? 'source' : 'step',
+    op: source ? `source:${source.format}` : (step?.op ?? 'unknown'),
+    inputs: (info?.inputs ?? []).map((r) => ({ from: r.target, output: r.output, field: formatPath(r.path.slice(2)) })),
+    outputs,
+    config: JSON.parse(JSON.stringify(source ?? step ?? {})) as Record<string, unknown>,
+  };
+  if (info?.stats) node.stats = info.stats;
+  if (step) {
+    const d = pendingDecision(step);
+    if (d) node.decision = d;
+    if (step.op === 'train') {
+      node.training = {
+        configurations: configurationCount(step.search),
+        epochs: typeof step.epochs === 'number' ? step.epochs : null,
+        algorithm: step.search?.algorithm ?? null,
+      };
+    }
+  }
+  return node;
+}
+
+/** Joins and training get a decision record; the cost models that fill it arrive with their runtimes. */
+function pendingDecision(step: StepSpec): Decision | undefined {
+  if (step.op === 'join') {
+    const requested = step.strategy ?? 'auto';
+    return {
+      kind: 'join',
+      strategy: requested === 'auto' ? null : requested,
+      requested,
+      alternatives: [],
+      reason: requested === 'auto' ? 'no join cost model yet: the strategy is chosen when the relational runtime lands' : 'explicit in the spec',
+      inputs: {},
+    };
+  }
+  if (step.op === 'train') {
+    const p = step.parallelism ?? 'auto';
+    const requested = typeof p === 'string' ? p : p.strategy;
+    return {
+      kind: 'training',
+      strategy: requested === 'auto' ? null : requested,
+      requested,
+      alternatives: [],
+      reason: requested === 'auto' ? 'no training cost model yet: the strategy is chosen when the training runtime lands' : 'explicit in the spec',
+      inputs: {},
+    };
+  }
+  return undefined;
+}
