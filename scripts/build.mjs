@@ -21,7 +21,16 @@ if (existsSync(schemaModule)) {
   const validate = ajv.compile(pipelineSchema);
   const out = join(root, 'dist', 'compiler', 'phases', '2-validate', 'schema-validator.generated.js');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, standaloneCode(ajv, validate));
+  // ajv's standalone output still uses require() for its runtime helpers; this package is ESM.
+  let code = standaloneCode(ajv, validate);
+  const helpers = [];
+  code = code.replace(/require\("([^"]+)"\)/g, (_m, spec) => {
+    const name = `__ajvRuntime${helpers.length}`;
+    helpers.push(`import ${name} from ${JSON.stringify(spec.endsWith('.js') ? spec : `${spec}.js`)};`);
+    return name;
+  });
+  code = code.replace(/^"use strict";/, '');
+  writeFileSync(out, `${helpers.join('\n')}\n${code}`);
 }
 const main = join(root, 'dist', 'cli', 'main.js');
 if (existsSync(main)) chmodSync(main, 0o755);
