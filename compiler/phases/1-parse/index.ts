@@ -59,7 +59,8 @@ export function parse(source: SourceFile): ParseResult {
   for (const err of doc.errors) {
     const [s, e] = err.pos;
     const code = err.code === 'DUPLICATE_KEY' ? 'DLC102' : 'DLC101';
-    const message = err.code === 'DUPLICATE_KEY' ? `${firstLine(err.message)}; each key may appear once in a mapping` : firstLine(err.message);
+    const key = source.text.slice(s, s + 200).split(/[:\n]/)[0]?.trim();
+    const message = err.code === 'DUPLICATE_KEY' ? `key '${key}' appears twice in one mapping; each key may appear once` : firstLine(err.message);
     diagnostics.push(diag(code, at(s, Math.max(e, s + 1)), [], message));
   }
   for (const w of doc.warnings) {

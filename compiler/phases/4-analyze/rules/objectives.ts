@@ -1,11 +1,12 @@
 import { didYouMean } from '../../../diagnostics/did-you-mean.js';
 import type { AnalysisContext } from '../context.js';
+import { computedMetrics } from './metrics.js';
 
 /** The objective and early stopping may only watch metrics the step computes. */
 export function checkObjectives(ctx: AnalysisContext): void {
   for (const [id, step] of Object.entries(ctx.spec.steps ?? {})) {
     if (step.op !== 'train') continue;
-    const metrics = ctx.metrics.get(id) ?? [];
+    const metrics = ctx.metrics.get(id) ?? computedMetrics(step);
     const check = (metric: string, path: (string | number)[], what: string) => {
       if (metrics.includes(metric)) return;
       const noValidation = metric.startsWith('val_') && step.data.validation === undefined;
