@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { formatPath } from '../../source/doc-path.js';
 import type { Spec, StepSpec } from '../../spec/types.js';
-import { SIZE_PATTERN } from '../../spec/vocabulary.js';
+import { parseSize } from '../../spec/size.js';
 import type { AnalysisContext } from '../4-analyze/index.js';
 import type { Decision, ExecutionPlan, PlanNode, PlanResources } from './plan-types.js';
 import { configurationCount } from './search-size.js';
@@ -50,19 +50,10 @@ function planResources(spec: Spec, opts: PlanOptions): PlanResources {
     workers_from: opts.workers !== undefined ? 'flag' : fromSpec !== undefined ? 'spec' : 'auto',
     devices: r.devices ?? 'auto',
   };
-  const mem = parseSize(r.memory_per_worker);
+  const mem = r.memory_per_worker === undefined ? undefined : parseSize(r.memory_per_worker);
   if (mem !== undefined) out.memory_per_worker_bytes = mem;
   if (r.cluster) out.cluster = { queue: r.cluster.queue, ...(r.cluster.store !== undefined ? { store: r.cluster.store } : {}) };
   return out;
-}
-
-export function parseSize(v: string | number | undefined): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = SIZE_PATTERN.exec(v);
-  if (!m) return undefined;
-  const units: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
-  return Math.round(Number(m[1]) * (units[m[2] ?? 'B'] ?? 1));
 }
 
 function planNode(ctx: AnalysisContext, id: string): PlanNode {

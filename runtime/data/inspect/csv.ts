@@ -1,0 +1,61 @@
+import { scanCsvRecords } from './csv-records.js';
+import { readTextHead, TEXT_HEAD_BYTES, withFile } from './file-bytes.js';
+import type { FileInspection, InspectedColumn } from './file-schema.js';
+import { inferTextType, widenWithinFile } from './infer-type.js';
+import { corrupt } from './source-error.js';
+
+/** Rows sampled per file for type inference; the read is also capped at ~1 MiB, whichever comes first. */
+export const CSV_SAMPLE_ROWS = 1000;
+
+export interface CsvOptions {
+  delimiter?: string;
+  header?: boolean;
+  /** How much of the file to sample (default ~1 MiB). */
+  headBytes?: number;
+}
+
+/** Column names and types of one CSV file, from its header and the first rows. */
+export function inspectCsvFile(path: string, options: CsvOptions = {}): FileInspection {
+  const delimiter = options.delimiter ?? ',';
+  const hasHeader = options.header ?? true;
+  if (delimiter === '' || delimiter.includes('"') || delimiter.includes('\n') || delimiter.includes('\r')) {
+    throw corrupt(path, `cannot be read with delimiter ${JSON.stringify(delimiter)}`);
+  }
+  return withFile(path, (file) => {
+    const { text, complete } = readTextHead(file, options.headBytes ?? TEXT_HEAD_BYTES);
+    const scan = scanCsvRecords(text, delimiter, CSV_SAMPLE_ROWS + (hasHeader ? 1 : 0), !complete);
+    if (scan.openQuoteLine !== undefined) throw corrupt(path, `line ${scan.openQuoteLine}: quoted field is never closed`);
+    const [first, ...rest] = scan.records;
+    if (!first) {
+      if (hasHeader) throw corrupt(path, 'is empty: there is no header line');
+      return { columns: [], bytes: file.size, sampledRows: 0 };
+    }
+    const names = hasHeader ? headerNames(first.fields) : first.fields.map((_, i) => `column${i}`);
+    const rows = hasHeader ? rest : scan.records;
+    const columns: InspectedColumn[] = names.map((name) => ({ name, type: 'unknown', nullable: false }));
+    for (const row of rows) {
+      if (row.fields.length !== names.length) {
+        const what = hasHeader ? 'the header has' : 'the first line has';
+        throw corrupt(path, `line ${row.line} has ${row.fields.length} fields but ${what} ${names.length} (delimiter ${JSON.stringify(delimiter)})`);
+      }
+      row.fields.forEach((value, i) => {
+        const column = columns[i]!;
+        if (value === '') column.nullable = true;
+        else if (column.type !== 'string') column.type = widenWithinFile(column.type, inferTextType(value));
+      });
+    }
+    return { columns, bytes: file.size, sampledRows: rows.length };
+  });
+}
+
+/** Blank names get positional ones and repeated names get a suffix, so every column can be referred to. */
+function headerNames(fields: string[]): string[] {
+  const seen = new Set<string>();
+  return fields.map((raw, i) => {
+    const base = raw.trim() === '' ? `column${i}` : raw.trim();
+    let name = base;
+    for (let k = 1; seen.has(name); k++) name = `${base}_${k}`;
+    seen.add(name);
+    return name;
+  });
+}
