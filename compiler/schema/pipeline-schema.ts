@@ -11,6 +11,24 @@ import {
 
 type Schema = Record<string, unknown>;
 
+/**
+ * Leaf schemas repeat hundreds of times (every layer argument, every column name). Each distinct one is
+ * stored once under `$defs` and referenced, which keeps the precompiled validator small: it loads and
+ * first runs several times faster than with every copy inlined.
+ */
+const defs: Record<string, Schema> = {};
+const defNames = new Map<string, string>();
+function shared(name: string, schema: Schema): Schema {
+  const key = JSON.stringify(schema);
+  let n = defNames.get(key);
+  if (n === undefined) {
+    n = defs[name] === undefined ? name : `${name}_${defNames.size}`;
+    defs[n] = schema;
+    defNames.set(key, n);
+  }
+  return { $ref: `#/$defs/${n}` };
+}
+
 /** A string that is exactly one `${...}`: it takes the type of what it names. */
 export const WHOLE_INTERPOLATION = '^\\$\\{[^{}]*\\}$';
 
@@ -21,18 +39,18 @@ const interp = (type: 'integer' | 'number' | 'boolean', expect: string, extra: S
   ...extra,
 });
 const int = (min?: number, expect?: string): Schema =>
-  interp('integer', expect ?? (min === undefined ? 'an integer' : `an integer ≥ ${min}`), min === undefined ? {} : { minimum: min });
+  shared(`int${min ?? ''}`, interp('integer', expect ?? (min === undefined ? 'an integer' : `an integer ≥ ${min}`), min === undefined ? {} : { minimum: min }));
 const num = (min?: number, max?: number, expect?: string): Schema => {
   const extra: Schema = {};
   if (min !== undefined) extra.minimum = min;
   if (max !== undefined) extra.maximum = max;
   const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` ≥ ${min}` : '';
-  return interp('number', expect ?? `a number${range}`, extra);
+  return shared('number', interp('number', expect ?? `a number${range}`, extra));
 };
-const bool = (): Schema => interp('boolean', 'true or false');
-const str = (expect = 'a string'): Schema => ({ type: 'string', 'x-expect': expect });
+const bool = (): Schema => shared('bool', interp('boolean', 'true or false'));
+const str = (expect = 'a string'): Schema => shared('string', { type: 'string', 'x-expect': expect });
 /** Enumerations may also be `${hp.x}`, so a search can choose an activation or an optimizer. */
-const oneOfStrings = (values: readonly string[], expect?: string): Schema => ({
+const oneOfStrings = (values: readonly string[], expect?: string): Schema => shared('enum', {
   type: 'string',
   anyOf: [{ enum: [...values] }, { pattern: WHOLE_INTERPOLATION }],
   'x-enum': [...values],
@@ -51,14 +69,14 @@ const list = (items: Schema, minItems = 0, expect?: string): Schema => ({
   ...(minItems ? { minItems } : {}),
   ...(expect ? { 'x-expect': expect } : {}),
 });
-const ref = (expect = 'a reference to a source or step, `id` or `id.output`'): Schema => ({
+const ref = (expect = 'a reference to a source or step, `id` or `id.output`'): Schema => shared('ref', {
   type: 'string',
   pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$',
   'x-expect': expect,
 });
-const column = (): Schema => ({ type: 'string', minLength: 1, 'x-expect': 'a column name' });
-const columns = (): Schema => ({ type: ['string', 'array'], items: column(), minItems: 1, 'x-expect': 'a column name or a list of them' });
-const path = (expect = 'a file path (relative paths resolve against this spec file)'): Schema => ({ type: 'string', minLength: 1, 'x-expect': expect });
+const column = (): Schema => shared('column', { type: 'string', minLength: 1, 'x-expect': 'a column name' });
+const columns = (): Schema => shared('columns', { type: ['string', 'array'], items: column(), minItems: 1, 'x-expect': 'a column name or a list of them' });
+const path = (expect = 'a file path (relative paths resolve against this spec file)'): Schema => shared('path', { type: 'string', minLength: 1, 'x-expect': expect });
 
 const columnType: Schema = {
   type: ['string', 'object'],
@@ -69,7 +87,8 @@ const columnType: Schema = {
   else: closed({ tensor: { enum: [...TENSOR_DTYPES], 'x-expect': `one of ${TENSOR_DTYPES.join(', ')}` }, shape: list({ type: 'integer', minimum: 1 }, 1, 'a list of positive integers') }, ['tensor', 'shape']),
 };
 delete columnType.enum;
-const declaredSchema: Schema = { type: 'object', additionalProperties: columnType, 'x-expect': 'a map of column name to type' };
+const columnTypeRef = shared('column_type', columnType);
+const declaredSchema: Schema = shared('declared_schema', { type: 'object', additionalProperties: columnTypeRef, 'x-expect': 'a map of column name to type' });
 
 const sourceCommon = { description: str(), partitioned_by: columns() };
 const sources: Schema = {
@@ -115,13 +134,13 @@ const layerItem: Schema = {
   properties: Object.fromEntries(
     Object.entries(LAYERS).map(([name, def]) => [
       name,
-      {
+      shared(`layer_${name}`, {
         type: ['object', 'null'],
         properties: Object.fromEntries(Object.entries(def.args).map(([k, v]) => [k, layerArg(v)])),
         additionalProperties: false,
         ...(def.required.length ? { required: [...def.required] } : {}),
         'x-expect': `the arguments of ${name}`,
-      },
+      }),
     ]),
   ),
 };
@@ -213,7 +232,7 @@ const steps: Schema = {
       closed({
         ...stepCommon, op: { const: 'transform' }, from: ref(), select: list(column(), 1), filter: str('a SQL boolean expression'),
         derive: { type: 'object', additionalProperties: str('a SQL expression'), 'x-expect': 'a map of new column to SQL expression' },
-        cast: { type: 'object', additionalProperties: columnType, 'x-expect': 'a map of column to type' },
+        cast: { type: 'object', additionalProperties: columnTypeRef, 'x-expect': 'a map of column to type' },
         one_hot: { type: ['array', 'object'], items: column(), additionalProperties: closed({ classes: int(2) }), 'x-expect': 'a list of columns or {column: {classes: n}}' },
         normalize: { type: 'object', additionalProperties: normalizeSpec, 'x-expect': 'a map of column to standard, minmax or {divide_by: n}' },
         dropna: { type: ['boolean', 'array'], items: column(), 'x-expect': 'true or a list of columns' },
@@ -270,7 +289,7 @@ const resources: Schema = closed({
   }, ['queue']),
 });
 
-export const pipelineSchema: Schema = {
+const topLevel: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://dlc.dev/schemas/pipeline-1.json',
   title: 'dlc pipeline spec, version 1',
@@ -295,3 +314,5 @@ export const pipelineSchema: Schema = {
     steps,
   },
 };
+
+export const pipelineSchema: Schema = { ...topLevel, $defs: defs };
