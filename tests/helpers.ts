@@ -13,9 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI as a user would, without colour. */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+/** Runs the real CLI as a user would, without colour. `nodeArgs` go to node before the CLI (`--import ...`). */
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; nodeArgs?: string[] } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env },
     encoding: 'utf8',

@@ -21,6 +21,18 @@ export function topology(g: Graph): Topology {
       users.get(d)!.push(n);
     }
   }
+  // Where each id stands in g.nodes, to put a wave back in declaration order without rescanning every node.
+  const positions = new Map<string, number[]>();
+  g.nodes.forEach((n, i) => {
+    const at = positions.get(n);
+    if (at) at.push(i);
+    else positions.set(n, [i]);
+  });
+  const inDeclarationOrder = (ids: string[]): string[] => {
+    const at: number[] = [];
+    for (const n of new Set(ids)) at.push(...(positions.get(n) ?? []));
+    return at.sort((a, b) => a - b).map((i) => g.nodes[i]!);
+  };
   const waves: string[][] = [];
   let current = g.nodes.filter((n) => indeg.get(n) === 0);
   const order: string[] = [];
@@ -36,10 +48,11 @@ export function topology(g: Graph): Topology {
       }
     }
     // Keep declaration order within a wave so plans are stable.
-    current = g.nodes.filter((n) => next.includes(n));
+    current = inDeclarationOrder(next);
   }
   if (order.length === g.nodes.length) return { ok: true, order, waves };
-  return { ok: false, cycle: findCycle(g, new Set(g.nodes.filter((n) => !order.includes(n)))) };
+  const ordered = new Set(order);
+  return { ok: false, cycle: findCycle(g, new Set(g.nodes.filter((n) => !ordered.has(n)))) };
 }
 
 /** A cycle among the nodes left over by Kahn's algorithm, as a path that returns to its start. */

@@ -13,7 +13,7 @@ export interface BackendCandidate {
   native: boolean;
   /** Only worth loading when the worker has a GPU. */
   needsGpu: boolean;
-  /** Shown when the package is missing. */
+  /** How to get the package, shown when it is missing. */
   installHint: string;
 }
 
@@ -25,7 +25,7 @@ export const BACKEND_CANDIDATES: Readonly<Record<BackendName, BackendCandidate>>
     coreChain: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs'],
     native: true,
     needsGpu: true,
-    installHint: 'npm i @tensorflow/tfjs-node-gpu (downloads libtensorflow with CUDA; needs network)',
+    installHint: 'npm i @tensorflow/tfjs-node-gpu; its install script downloads libtensorflow with CUDA support',
   },
   'tfjs-node': {
     name: 'tfjs-node',
@@ -34,7 +34,7 @@ export const BACKEND_CANDIDATES: Readonly<Record<BackendName, BackendCandidate>>
     coreChain: ['@tensorflow/tfjs-node', '@tensorflow/tfjs'],
     native: true,
     needsGpu: false,
-    installHint: 'npm i @tensorflow/tfjs-node (downloads libtensorflow; needs network)',
+    installHint: 'npm i @tensorflow/tfjs-node; its install script downloads libtensorflow',
   },
   wasm: {
     name: 'wasm',

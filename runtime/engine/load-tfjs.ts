@@ -14,7 +14,10 @@ export interface LoadedTfjs {
 
 let loading: Promise<LoadedTfjs> | undefined;
 
-/** Loads (once) tfjs-core and tfjs-layers; throws if tfjs-layers would bring its own tfjs-core. */
+/**
+ * Loads (once per process) tfjs-core and tfjs-layers; throws if tfjs-layers would bring its own tfjs-core.
+ * Later calls get the first result whatever `access` they pass: a module loads only once anyway.
+ */
 export function loadTfjs(access: PackageAccess = nodePackages): Promise<LoadedTfjs> {
   loading ??= load(access).catch((error: unknown) => {
     loading = undefined;

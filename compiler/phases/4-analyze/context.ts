@@ -37,20 +37,39 @@ export interface AnalysisContext {
   /** Metrics each train step computes (loss, val_loss, accuracy, ...). */
   metrics: Map<string, string[]>;
   diagnostics: Diagnostic[];
+  /** The references a step makes, in document order. */
+  inputsOf(stepId: string): Reference[];
   report(code: Code, path: DocPath, message: string, extras?: DiagnosticExtras & { at?: Located; prefer?: 'key' | 'value' }): void;
   inputSchema(stepId: string, field: DocPath): TableSchema | undefined;
 }
 
 export function createContext(spec: Spec, locations: LocationTable, host: CompilerHost, mode: CompileMode, references: Reference[]): AnalysisContext {
+  // References grouped by the step that makes them, so looking up a step's inputs does not scan them all
+  // (which made the column flow quadratic in the number of steps). Rebuilt if the list is replaced or grows.
+  let byStep = new Map<string, Reference[]>();
+  let indexed: { list: Reference[]; length: number } | undefined;
+  const inputsOf = (stepId: string): Reference[] => {
+    if (indexed?.list !== ctx.references || indexed.length !== ctx.references.length) {
+      byStep = new Map();
+      for (const r of ctx.references) {
+        const list = byStep.get(r.step);
+        if (list) list.push(r);
+        else byStep.set(r.step, [r]);
+      }
+      indexed = { list: ctx.references, length: ctx.references.length };
+    }
+    return byStep.get(stepId) ?? [];
+  };
   const ctx: AnalysisContext = {
     spec, locations, host, mode, references,
     nodes: new Map(), order: [], waves: [], metrics: new Map(), diagnostics: [],
+    inputsOf: (stepId) => [...inputsOf(stepId)],
     report(code, path, message, extras = {}) {
       const at = extras.at ?? locations.locate(path, extras.prefer ?? 'value');
       ctx.diagnostics.push(diag(code, at, path, message, extras));
     },
     inputSchema(stepId, field) {
-      const ref = references.find((r) => r.step === stepId && r.path.length === field.length + 2 && field.every((f, i) => r.path[i + 2] === f));
+      const ref = inputsOf(stepId).find((r) => r.path.length === field.length + 2 && field.every((f, i) => r.path[i + 2] === f));
       if (!ref) return undefined;
       return ctx.nodes.get(ref.target)?.outputs.get(ref.output)?.schema;
     },

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { backendOrder, initEngine, selectBackend } from '../../../runtime/engine/index.js';
-import { nodePackages, type PackageAccess } from '../../../runtime/engine/packages.js';
+import { coreLoadedBy, nodePackages, type PackageAccess } from '../../../runtime/engine/packages.js';
 
 const FAKE_NODE_ENTRY = '/opt/fake/node_modules/@tensorflow/tfjs-node/dist/index.js';
 const FAKE_UMBRELLA_ENTRY = '/opt/fake/node_modules/@tensorflow/tfjs/dist/tf.node.js';
@@ -45,6 +45,15 @@ test('here, selection falls back to wasm and says why each native backend was sk
   // tf carries both core and layers, bound to the same engine.
   assert.equal(typeof info.tf.sequential, 'function');
   assert.equal(typeof info.tf.conv2d, 'function');
+});
+
+test('tfjs-layers and the installed backends all load the one tfjs-core', () => {
+  const core = nodePackages.resolve('@tensorflow/tfjs-core');
+  assert.ok(core);
+  for (const name of ['@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu']) {
+    assert.equal(coreLoadedBy(nodePackages, [name]), core, name);
+  }
+  assert.equal(coreLoadedBy(nodePackages, ['@tensorflow/tfjs-node', '@tensorflow/tfjs']), undefined);
 });
 
 test('a GPU worker tries tfjs-node-gpu first', async () => {

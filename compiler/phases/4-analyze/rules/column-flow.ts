@@ -15,7 +15,7 @@ export function flowColumns(ctx: AnalysisContext): void {
   for (const id of ctx.order) {
     const step = steps[id];
     if (!step || ctx.nodes.has(id)) continue;
-    const inputs = ctx.references.filter((r) => r.step === id);
+    const inputs = ctx.inputsOf(id);
     const outputs = new Map<string, OutputInfo>();
     const schemaOf = (field: (string | number)[]) => ctx.inputSchema(id, field);
     const table = deriveTable(ctx, id, step, schemaOf);
