@@ -86,8 +86,17 @@ export async function run({ root, log }) {
         ...phases.loads.map((l) => [`load ${l.name}`, ms1(l.ms), '']),
         ...Object.keys(phases.cold).map((k) => [k, ms1(phases.cold[k]), ms1(phases.warm[k])]),
         ['compile total', ms1(phases.coldTotal), ms1(phases.warmTotal)],
+        ['of phase 1: the yaml library alone (parseAllDocuments; separate processes)', ms1(phases.yaml.cold), ms1(phases.yaml.warm)],
+        ['of phase 4: require() of the data inspector, runtime/data/inspect/index.js (separate processes)', ms1(phases.inspectorLoad.all), ''],
+        ['… of which not needed for CSV (only inspect/csv.js: ' + ms1(phases.inspectorLoad.csvOnly) + ' ms)', ms1(phases.inspectorLoad.all - phases.inspectorLoad.csvOnly), ''],
       ],
     };
+    const loadTotal = phases.loads.reduce((a, l) => a + l.ms, 0);
+    const notes = [
+      `\`dlc lint\` of ${STEPS} steps: ${ms1(lint.b.ms.median)} ms median, of which Node's own start-up is about ${ms1(lint.a.ms.median)} ms (\`node -e 0\`), loading the CLI's modules about ${ms1(loadTotal)} ms (${modules.lint.total} modules, ${modules.lint.packages.find(([p]) => p === 'yaml')?.[1] ?? 0} of them the yaml package), and the first compile about ${ms1(phases.coldTotal)} ms.`,
+      `Of that compile, phase 1 (parse) is ${ms1(phases.cold['1 parse (yaml + locations)'])} ms cold (${Math.round((100 * phases.cold['1 parse (yaml + locations)']) / phases.coldTotal)}%); the yaml library alone takes ${ms1(phases.yaml.cold)} ms cold and ${ms1(phases.yaml.warm)} ms warm on this text, so most of the cold cost is the JIT warming up on the first (and only) document. The same compile takes ${ms1(phases.warmTotal)} ms once warm.`,
+      `The ${TARGETS.lintMs} ms / ${TARGETS.lintRatio}× budget leaves about ${ms1(Math.min(TARGETS.lintMs, TARGETS.lintRatio * lint.a.ms.median) - lint.a.ms.median - loadTotal)} ms for the compile after start-up and loading, here.`,
+    ];
     const moduleTable = {
       title: 'Modules loaded',
       columns: ['command', 'modules', 'of them in dist/', 'packages from node_modules (modules)', 'heavy packages'],
@@ -101,6 +110,7 @@ export async function run({ root, log }) {
       spec: { steps: gen.steps, ops: gen.ops, bytes: gen.bytes, generator: 'bench/lib/gen-spec.mjs' },
       targets,
       tables: [timeTable, phaseTable, moduleTable],
+      notes,
       figures: { baseline: baselineAll, comparisons: results, modules, phases },
     };
   } finally {
@@ -136,7 +146,20 @@ function phaseTimes(root, file, env) {
     if (r.status !== 0) throw new Error(`phase-times failed:\n${r.stderr}`);
     runs.push(JSON.parse(r.stdout));
   }
-  const med = (f) => quantile(runs.map(f), 0.5);
+  // The YAML library on its own, and the data inspector's load with and without its other readers.
+  const narrow = (args) => {
+    const out = [];
+    for (let i = 0; i < PHASE_RUNS; i++) {
+      const r = timeNode([join(root, 'bench', 'lib', 'phase-times.mjs'), ...args], { cwd: root, env });
+      if (r.status !== 0) throw new Error(`phase-times ${args.join(' ')} failed:\n${r.stderr}`);
+      out.push(JSON.parse(r.stdout));
+    }
+    return out;
+  };
+  const yamlRuns = narrow(['--yaml-only', file]);
+  const inspectorRuns = narrow(['--require', 'runtime/data/inspect/index.js']);
+  const csvRuns = narrow(['--require', 'runtime/data/inspect/csv.js']);
+  const med = (f, xs = runs) => quantile(xs.map(f), 0.5);
   const keys = Object.keys(runs[0].cold);
   const cold = Object.fromEntries(keys.map((k) => [k, med((x) => x.cold[k])]));
   const warm = Object.fromEntries(keys.map((k) => [k, med((x) => x.warm[k])]));
@@ -147,6 +170,8 @@ function phaseTimes(root, file, env) {
     warm,
     coldTotal: med((x) => Object.values(x.cold).reduce((a, b) => a + b, 0)),
     warmTotal: med((x) => Object.values(x.warm).reduce((a, b) => a + b, 0)),
+    yaml: { cold: med((x) => x.cold, yamlRuns), warm: med((x) => x.warm, yamlRuns) },
+    inspectorLoad: { all: med((x) => x.ms, inspectorRuns), csvOnly: med((x) => x.ms, csvRuns) },
     runs,
   };
 }
