@@ -38,9 +38,9 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'run',
     summary: 'compile a spec and run it',
-    usage: 'dlc run SPEC [--workers N] [--devices cpu|gpu|LIST] [--json]',
+    usage: 'dlc run SPEC [--workers N]',
     positionals: [1, 1],
-    flags: [workers, { name: 'devices', type: 'string', value: 'auto|cpu|gpu|0,1', description: 'devices to use, overriding resources.devices' }, { name: 'json', type: 'boolean', description: 'print events as NDJSON' }, format],
+    flags: [workers, format],
     load: () => import('./run.js'),
   },
   {

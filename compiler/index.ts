@@ -51,7 +51,8 @@ export function compile(opts: CompileOptions): CompileResult {
   const text = trackingHost.readFile(opts.file);
   if (text === undefined) {
     const empty = new SourceFile(opts.file, '');
-    all.push({ code: 'DLC100', severity: 'error', message: `cannot read ${opts.file}`, file: opts.file, range: empty.rangeAt(0, 0), path: '' });
+    const why = opts.host.fileExists(opts.file) ? 'it is a directory or not readable' : 'no such file';
+    all.push({ code: 'DLC100', severity: 'error', message: `cannot read ${opts.file}: ${why}`, file: opts.file, range: empty.rangeAt(0, 0), path: '' });
     return finish();
   }
   const root = parse(files.get(opts.file)!);

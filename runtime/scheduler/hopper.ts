@@ -11,7 +11,7 @@
  * idle and reports every unit's end. Choices are drawn from the seed, and the visit log records them so a
  * run can be replayed (replay.ts).
  */
-import { createRng } from './rng.js';
+import { createRng } from '../random/rng.js';
 import {
   checkDistinct,
   checkWholeNumber,

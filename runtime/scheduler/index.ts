@@ -1,5 +1,5 @@
 // Training schedulers and search-space sampling: pure, deterministic logic the runtime drives.
-export { createRng, type Rng } from './rng.js';
+export { createRng, type Rng } from '../random/rng.js';
 export {
   DEFAULT_MAX_GRID,
   enumerateGrid,

@@ -9,7 +9,7 @@
  */
 import type { SpaceEntry } from '../../compiler/spec/types.js';
 import { SPACE_KINDS, type SpaceKind } from '../../compiler/spec/vocabulary.js';
-import { createRng } from './rng.js';
+import { createRng } from '../random/rng.js';
 
 export interface Configuration {
   /** Stable: a grid's position in enumeration order, or a random draw's index. */

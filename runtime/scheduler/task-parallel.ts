@@ -4,7 +4,7 @@
  * a unit fails or the worker is lost; then the trial goes back to the pool with the epochs it has done, and
  * is resumed before any fresh trial is started.
  */
-import { createRng } from './rng.js';
+import { createRng } from '../random/rng.js';
 import {
   checkDistinct,
   checkWholeNumber,

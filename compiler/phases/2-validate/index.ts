@@ -18,7 +18,7 @@ export function validate(value: unknown, locations: LocationTable, onlyPaths?: (
   const errors = validateSchema.errors ?? [];
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
-  for (const e of pruneErrors(errors)) {
+  for (const e of mergeMissingKeys(pruneErrors(errors))) {
     const d = toDiagnostic(e, value, locations);
     if (!d) continue;
     if (onlyPaths) {
@@ -44,6 +44,26 @@ function pruneErrors(errors: AjvError[]): AjvError[] {
     if (e.keyword !== 'propertyNames' && propNamePaths.some((p) => e.schemaPath.startsWith(`${p}/propertyNames/`))) return false;
     return true;
   });
+}
+
+/** One diagnostic per object for all the required keys it lacks, rather than one for the first only. */
+function mergeMissingKeys(errors: AjvError[]): AjvError[] {
+  const byPath = new Map<string, AjvError>();
+  const out: AjvError[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'required') {
+      out.push(e);
+      continue;
+    }
+    const first = byPath.get(e.instancePath);
+    if (first) (first.params.missing as string[]).push(String(e.params.missingProperty));
+    else {
+      const merged = { ...e, params: { ...e.params, missing: [String(e.params.missingProperty)] } };
+      byPath.set(e.instancePath, merged);
+      out.push(merged);
+    }
+  }
+  return out;
 }
 
 function instancePath(e: AjvError): (string | number)[] {
@@ -103,8 +123,9 @@ function toDiagnostic(e: AjvError, root: unknown, locations: LocationTable): Dia
       return diag('DLC201', at(full, 'key'), full, `unknown key '${key}'${didYouMean(key, props)}`, props.length ? { hint: `allowed here: ${props.join(', ')}` } : {});
     }
     case 'required': {
-      const key = String(e.params.missingProperty);
-      return diag('DLC202', at(path, 'key'), path, `missing required key '${key}'`);
+      const keys = (e.params.missing as string[] | undefined) ?? [String(e.params.missingProperty)];
+      const list = keys.map((k) => `'${k}'`).join(', ');
+      return diag('DLC202', at(path, 'key'), path, `missing required key${keys.length === 1 ? '' : 's'} ${list}`);
     }
     case 'const':
     case 'enum': {

@@ -46,17 +46,8 @@ export function scanInterpolations(s: string): ScanResult {
   return { parts };
 }
 
-export interface HpReference {
-  name: string;
-  path: DocPath;
-  raw: string;
-  /** True when the reference is the whole scalar, so it takes the parameter's type. */
-  whole: boolean;
-}
-
 export interface InterpolationResult {
   value: unknown;
-  hpRefs: HpReference[];
   /** Paths whose value changed by substitution, with a note for re-validation messages. */
   substituted: Map<string, string>;
 }
@@ -70,7 +61,6 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 export function interpolateDocument(doc: Record<string, unknown>, locations: LocationTable, host: CompilerHost, diagnostics: Diagnostic[]): InterpolationResult {
   const rawVars = isMap(doc.vars) ? doc.vars : {};
   const envAllow = new Set(Array.isArray(rawVars.env_allow) ? rawVars.env_allow.filter((x): x is string => typeof x === 'string') : []);
-  const hpRefs: HpReference[] = [];
   const substituted = new Map<string, string>();
   const varCache = new Map<string, unknown>();
   const resolving: string[] = [];
@@ -96,7 +86,7 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
         return { ok: false };
       }
       resolving.push(top);
-      v = walk(rawVars[top], ['vars', top], false);
+      v = walk(rawVars[top], ['vars', top]);
       resolving.pop();
       varCache.set(top, v);
     }
@@ -110,7 +100,7 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
     return { ok: true, value: v };
   };
 
-  const lookup = (it: Interpolation, path: DocPath, allowHp: boolean): { ok: boolean; value?: unknown; keep?: boolean } => {
+  const lookup = (it: Interpolation, path: DocPath): { ok: boolean; value?: unknown; keep?: boolean } => {
     if (it.ns === 'vars') return lookupVar(it.name, path, it.raw);
     if (it.ns === 'env') {
       const name = it.name.join('.');
@@ -125,15 +115,13 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
       }
       return { ok: true, value: v };
     }
-    if (it.ns === 'hp') {
-      if (allowHp) hpRefs.push({ name: it.name.join('.'), path, raw: it.raw, whole: false });
-      return { ok: true, keep: true };
-    }
+    // `${hp.*}` is bound per trial at run time; the analyzer checks each one against the search space.
+    if (it.ns === 'hp') return { ok: true, keep: true };
     diagnostics.push(diag('DLC303', locations.locateInside(path, it.raw), path, `'${it.raw}': unknown namespace '${it.ns}'${didYouMean(it.ns, ['vars', 'hp', 'env'])}; use vars., hp. or env.`));
     return { ok: false };
   };
 
-  const walkString = (s: string, path: DocPath, allowHp: boolean): unknown => {
+  const walkString = (s: string, path: DocPath): unknown => {
     if (!s.includes('${')) return s;
     const scan = scanInterpolations(s);
     if (scan.error) {
@@ -143,12 +131,8 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
     }
     const only = scan.parts.length === 1 && typeof scan.parts[0] !== 'string' ? scan.parts[0] : undefined;
     if (only) {
-      const r = lookup(only, path, allowHp);
-      if (r.keep) {
-        const last = hpRefs[hpRefs.length - 1];
-        if (last && last.raw === only.raw && last.path === path) last.whole = true;
-        return s;
-      }
+      const r = lookup(only, path);
+      if (r.keep) return s;
       if (!r.ok) return s;
       substituted.set(pathKey(path), `substituting ${only.raw} = ${JSON.stringify(r.value)}`);
       return r.value;
@@ -159,7 +143,7 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
         out += part.replace(/\$\{/g, '$${');
         continue;
       }
-      const r = lookup(part, path, allowHp);
+      const r = lookup(part, path);
       if (r.keep || !r.ok) {
         out += part.raw;
         continue;
@@ -177,13 +161,13 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
     return final;
   };
 
-  function walk(v: unknown, path: DocPath, allowHp: boolean): unknown {
-    if (typeof v === 'string') return walkString(v, path, allowHp);
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i], allowHp));
+  function walk(v: unknown, path: DocPath): unknown {
+    if (typeof v === 'string') return walkString(v, path);
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
     if (isMap(v)) {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(v)) {
-        Object.defineProperty(out, k, { value: walk(v[k], [...path, k], allowHp), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, { value: walk(v[k], [...path, k]), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
@@ -206,10 +190,10 @@ export function interpolateDocument(doc: Record<string, unknown>, locations: Loc
       }
       v = resolvedVars;
     } else {
-      v = walk(doc[key], [key], true);
+      v = walk(doc[key], [key]);
     }
     Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
   }
-  return { value: out, hpRefs, substituted };
+  return { value: out, substituted };
 }
 

@@ -1,7 +1,13 @@
 import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve, sep } from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { directoryNotFile, SourceError } from './source-error.js';
+
+// Loaded on the first glob: most sources name one file, and `dlc lint` should not pay for a crawler.
+const require = createRequire(import.meta.url);
+let globber: typeof import('tinyglobby') | undefined;
+const tinyglobby = (): typeof import('tinyglobby') => (globber ??= require('tinyglobby') as typeof import('tinyglobby'));
+const isDynamicPattern = (p: string): boolean => tinyglobby().isDynamicPattern(p);
 
 /** True when `path` has glob syntax (`*`, `?`, `[...]`, `{a,b}`, `**`), making it a partitioned source. */
 export const isGlobPattern = (path: string): boolean => isDynamicPattern(path);
@@ -19,7 +25,7 @@ export function matchSourceFiles(path: string): string[] {
   }
   const { base, pattern } = splitGlob(absolute);
   // Crawling starts at the pattern's fixed prefix: a glob under /data must not walk the whole disk.
-  const files = exists(base) ? globSync(pattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false }) : [];
+  const files = exists(base) ? tinyglobby().globSync(pattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false }) : [];
   if (files.length === 0) throw new SourceError('glob-empty', absolute, `no files match ${absolute}`);
   return files.map((f) => resolve(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -4,17 +4,22 @@
  * implementation of `CompilerHost.inspectSource`.
  */
 import type { InspectResult, SourceStats, SourceToInspect } from '../../../compiler/host.js';
-import { inspectArrowFile } from './arrow.js';
+import { createRequire } from 'node:module';
 import { inspectCsvFile } from './csv.js';
 import { TEXT_HEAD_BYTES } from './file-bytes.js';
 import { mergeFileSchemas, toTableSchema, type FileInspection, type SchemaAgreement } from './file-schema.js';
 import { matchSourceFiles } from './glob.js';
 import { inspectIdx } from './idx.js';
 import { inspectJsonlFile } from './jsonl.js';
-import { inspectParquetFile } from './parquet.js';
 import { SourceError } from './source-error.js';
 
 export { isGlobPattern, matchSourceFiles } from './glob.js';
+
+// The Parquet and Arrow readers (hyparquet, and apache-arrow behind them) load on first use, synchronously,
+// so linting a CSV or IDX pipeline never pays for them.
+const require = createRequire(import.meta.url);
+const parquetReader = () => require('./parquet.js') as typeof import('./parquet.js');
+const arrowReader = () => require('./arrow.js') as typeof import('./arrow.js');
 export { readIdxHeaderSync } from './idx.js';
 
 /**
@@ -78,9 +83,9 @@ function inspectTableFile(source: SourceToInspect, path: string, headBytes: numb
     case 'jsonl':
       return inspectJsonlFile(path, { headBytes });
     case 'parquet':
-      return inspectParquetFile(path);
+      return parquetReader().inspectParquetFile(path);
     case 'arrow':
-      return inspectArrowFile(path);
+      return arrowReader().inspectArrowFile(path);
     case 'idx':
       throw new Error('idx sources are inspected by inspectIdxSource');
   }

@@ -4,7 +4,7 @@
  * invariants as it happens; the caller checks the end state.
  */
 import assert from 'node:assert/strict';
-import { createRng } from '../../../runtime/scheduler/rng.js';
+import { createRng } from '../../../runtime/random/rng.js';
 import type { AnyUnit, Scheduler, VisitEntry } from '../../../runtime/scheduler/types.js';
 
 export interface DriveOptions {

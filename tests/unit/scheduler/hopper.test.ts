@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHopperScheduler, type HopperPolicy } from '../../../runtime/scheduler/hopper.js';
-import { createRng } from '../../../runtime/scheduler/rng.js';
+import { createRng } from '../../../runtime/random/rng.js';
 import type { Unit } from '../../../runtime/scheduler/types.js';
 import { checkCoverage, drive, type DriveOptions } from './driver.js';
 

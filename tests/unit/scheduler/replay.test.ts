@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHopperScheduler, type HopperPolicy } from '../../../runtime/scheduler/hopper.js';
 import { createReplayScheduler } from '../../../runtime/scheduler/replay.js';
-import { createRng } from '../../../runtime/scheduler/rng.js';
+import { createRng } from '../../../runtime/random/rng.js';
 import { createTaskParallelScheduler } from '../../../runtime/scheduler/task-parallel.js';
 import type { VisitEntry } from '../../../runtime/scheduler/types.js';
 import { checkCoverage, drive } from './driver.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRng } from '../../../runtime/scheduler/rng.js';
+import { createRng } from '../../../runtime/random/rng.js';
 
 const draw = (seed: number, label: string, n: number): number[] => {
   const r = createRng(seed, label);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRng } from '../../../runtime/scheduler/rng.js';
+import { createRng } from '../../../runtime/random/rng.js';
 import { createTaskParallelScheduler, type TaskPolicy } from '../../../runtime/scheduler/task-parallel.js';
 import type { TaskUnit } from '../../../runtime/scheduler/types.js';
 import { checkCoverage, drive } from './driver.js';
