@@ -1,15 +1,114 @@
+/**
+ * `dlc run SPEC`: compiles with data checks as errors, creates the run directory and executes the plan on
+ * local worker processes. `--resume RUN_DIR` continues a run that was stopped or killed, from its own plan
+ * and events; `--replay RUN_DIR` repeats another run's visit order. Ctrl-C stops gracefully (running units
+ * finish and checkpoint), a second Ctrl-C kills the workers. Exit 0 done, 1 failed, 2 usage, 130 stopped.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ExecutionPlan } from '../compiler/phases/5-plan/plan-types.js';
 import type { CommandContext } from './commands.js';
 import { compileSpec } from './compile-spec.js';
-import { planSummary } from './plan-text.js';
+import { useColor } from './diagnostics-output.js';
+import { UsageError } from './usage-error.js';
 
-/**
- * `dlc run`: compiles with data checks as errors, then hands the plan to the runtime. Until the local
- * runtime exists this stops after planning and says so plainly.
- */
 export default async function run(ctx: CommandContext): Promise<number> {
-  const result = compileSpec(ctx, 'run');
-  if (!result.ok || !result.plan) return 1;
-  ctx.stdout.write(planSummary(result.plan));
-  ctx.stderr.write('dlc run: this version compiles and plans the pipeline but has no execution runtime yet; nothing was run.\n');
-  return 1;
+  const resumeDir = typeof ctx.flags.resume === 'string' ? ctx.flags.resume : undefined;
+  const replayDir = typeof ctx.flags.replay === 'string' ? ctx.flags.replay : undefined;
+  if (resumeDir !== undefined && ctx.positionals.length > 0) throw new UsageError('--resume continues a run from its own plan; give the run directory only, not a spec');
+  if (resumeDir === undefined && ctx.positionals.length === 0) throw new UsageError('dlc run needs a spec file (or --resume RUN_DIR)');
+  if (resumeDir !== undefined && replayDir !== undefined) throw new UsageError('--resume and --replay cannot be combined');
+  if (resumeDir !== undefined && ctx.flags['run-dir'] !== undefined) throw new UsageError('--run-dir names a new run directory; --resume continues an existing one');
+
+  const { parseEvents, EventBus, NdjsonFileSink, NdjsonStreamSink } = await import('../runtime/events/sinks.js');
+  const { createRunDir, openRunDir, RunDirError, RUN_FILES } = await import('../runtime/store/run-dir.js');
+
+  let plan: ExecutionPlan;
+  let dir: import('../runtime/store/run-dir.js').RunDir;
+  let earlier: import('../runtime/events/types.js').RunEvent[] = [];
+  try {
+    if (resumeDir !== undefined) {
+      const opened = openRunDir(resolve(ctx.cwd, resumeDir));
+      plan = opened.plan;
+      dir = opened.dir;
+      earlier = parseEvents(opened.eventsText);
+      const last = earlier.findLast((e) => e.type === 'run_finished');
+      if (last?.type === 'run_finished' && last.status === 'completed') {
+        ctx.stderr.write(`dlc run: ${dir.path} already finished; nothing to resume\n`);
+        return 0;
+      }
+    } else {
+      const result = compileSpec(ctx, 'run');
+      if (!result.ok || !result.plan) return 1;
+      plan = result.plan;
+      const specText = readFileSync(plan.spec_file, 'utf8');
+      const explicit = typeof ctx.flags['run-dir'] === 'string' ? resolve(ctx.cwd, ctx.flags['run-dir']) : undefined;
+      dir = createRunDir({ plan, specText, ...(explicit !== undefined ? { explicit } : {}) });
+    }
+  } catch (error) {
+    if (error instanceof RunDirError) {
+      ctx.stderr.write(`dlc run: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  let replay: { entries: import('../runtime/scheduler/index.js').VisitEntry[]; from: string } | undefined;
+  if (replayDir !== undefined) {
+    try {
+      const source = openRunDir(resolve(ctx.cwd, replayDir));
+      const { visitLogFromEvents } = await import('../runtime/run/visit-log.js');
+      replay = { entries: visitLogFromEvents(parseEvents(source.eventsText)), from: source.dir.path };
+      if (replay.entries.length === 0) throw new RunDirError(`${source.dir.path} recorded no finished units to replay`);
+    } catch (error) {
+      if (error instanceof RunDirError) {
+        ctx.stderr.write(`dlc run: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  }
+
+  const bus = new EventBus();
+  bus.add(new NdjsonFileSink(join(dir.path, RUN_FILES.events)));
+  if (ctx.flags.json === true) bus.add(new NdjsonStreamSink(ctx.stdout));
+  else {
+    const { PlainReporter } = await import('../runtime/reporters/plain.js');
+    bus.add(new PlainReporter(ctx.stderr, { color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, verbose: ctx.flags.verbose === true }));
+  }
+
+  let stopping = false;
+  let backend: import('../runtime/backends/types.js').WorkerBackend | undefined;
+  const onSigint = (): void => {
+    if (!stopping) {
+      stopping = true;
+      bus.emit({ type: 'log', level: 'warn', message: 'stopping: running units finish and checkpoint (Ctrl-C again to abort now)' });
+      return;
+    }
+    backend?.kill();
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const { executeRun } = await import('../runtime/run/execute.js');
+    const backendFlag = typeof ctx.flags.backend === 'string' ? ctx.flags.backend : undefined;
+    const result = await executeRun({
+      plan,
+      dir,
+      bus,
+      earlierEvents: earlier,
+      ...(replay ? { replay } : {}),
+      ...(backendFlag ? { backend: backendFlag } : {}),
+      stopRequested: () => stopping,
+      onBackend: (b) => {
+        backend = b;
+      },
+    });
+    await bus.close();
+    return result.status === 'completed' ? 0 : result.status === 'interrupted' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
 }

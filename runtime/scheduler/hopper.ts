@@ -50,9 +50,22 @@ export interface HopperOptions {
   owners?: readonly string[];
   /** After this many failures of the same unit its trial is abandoned. Default: retry forever. */
   maxAttempts?: number;
+  /**
+   * `free` (default): a trial may visit its remaining partitions in any order, whichever pair is free.
+   * `seeded`: each trial visits the partitions of each epoch in an order drawn from the seed alone. A model's
+   * weights depend on the order it saw the partitions, so with `seeded` the trained models, and so the
+   * final metrics, are the same whatever the timing of the run, the worker count or a crash and resume; the
+   * cost is that an idle worker may find no trial whose next partition it owns, and waits.
+   */
+  order?: 'free' | 'seeded';
 }
 
 export interface HopperScheduler extends Scheduler<Unit> {
+  /**
+   * Records a unit as done without it being handed out, for a resumed run: units must be given in the
+   * order they completed. Returns what `completed` would have.
+   */
+  markCompleted(unit: Unit): CompletionResult;
   /** The worker a partition's units run on; undefined once every worker is lost. */
   partitionOwner(partition: number): string | undefined;
   /** The partitions a worker owns, ascending. */
@@ -71,6 +84,8 @@ interface TrialState {
   cost: number;
   /** Failures per unit, keyed `epoch:partition`. */
   failures: Map<string, number>;
+  /** Under `order: seeded`, the partitions of the current epoch in visiting order. */
+  visitOrder: number[] | undefined;
 }
 
 interface WorkerState {
@@ -108,6 +123,7 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
       started: false,
       cost,
       failures: new Map(),
+      visitOrder: undefined,
     });
   }
   const trialList = [...trials.values()];
@@ -144,6 +160,14 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
     if (!t) throw new RangeError(`unknown trial ${id}`);
     return t;
   };
+  const seededOrder = options.order === 'seeded';
+  if (options.order !== undefined && options.order !== 'free' && !seededOrder) throw new RangeError(`unknown hopper order ${String(options.order)}`);
+  /** The partition a trial must visit next under `order: seeded`; undefined under `free`. */
+  const requiredNext = (t: TrialState): number | undefined => {
+    if (!seededOrder) return undefined;
+    t.visitOrder ??= createRng(options.seed, `visit-order/${t.id}/${t.epoch}`).shuffle(Array.from({ length: P }, (_, i) => i));
+    return t.visitOrder[t.doneCount];
+  };
   const remainingWork = (t: TrialState): number => ((E - t.epoch) * P - t.doneCount) * t.cost;
   const anyActive = (): boolean => trialList.some((t) => t.status === 'active');
   const anyInFlight = (): boolean => [...workers.values()].some((w) => w.current !== undefined);
@@ -160,6 +184,26 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
     return cur;
   };
 
+  const record = (t: TrialState, partition: number): CompletionResult => {
+    t.done[partition] = true;
+    t.doneCount++;
+    let epochFinished = false;
+    let trialFinished = false;
+    if (t.doneCount === P) {
+      t.epoch++;
+      t.done.fill(false);
+      t.doneCount = 0;
+      t.visitOrder = undefined;
+      epochFinished = true;
+      if (t.epoch === E) {
+        // A trial stopped while its last unit ran has still trained in full.
+        t.status = 'finished';
+        trialFinished = true;
+      }
+    }
+    return { accepted: true, epochFinished, trialFinished };
+  };
+
   const scheduler: HopperScheduler = {
     nextFor(name: string): Assignment<Unit> {
       const w = workerOf(name);
@@ -173,7 +217,8 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
         if (t.status !== 'active' || t.runningOn !== undefined) continue;
         // An idle owner's partitions are never busy today (an owner runs one unit at a time); the check keeps
         // the one-model-per-partition invariant from resting on that.
-        for (const p of owned) if (busyWith[p] === undefined && !t.done[p]) pairs.push({ t, p });
+        const required = requiredNext(t);
+        for (const p of owned) if (busyWith[p] === undefined && !t.done[p] && (required === undefined || p === required)) pairs.push({ t, p });
       }
       if (pairs.length === 0) return 'wait';
       let chosen: { t: TrialState; p: number };
@@ -201,23 +246,19 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
       if (w.lost) return { accepted: false, epochFinished: false, trialFinished: false };
       const cur = takeCurrent(w, unit, 'completed');
       log[cur.seq]!.outcome = 'completed';
-      const t = trialOf(cur.unit.trial);
-      t.done[cur.unit.partition] = true;
-      t.doneCount++;
-      let epochFinished = false;
-      let trialFinished = false;
-      if (t.doneCount === P) {
-        t.epoch++;
-        t.done.fill(false);
-        t.doneCount = 0;
-        epochFinished = true;
-        if (t.epoch === E) {
-          // A trial stopped while its last unit ran has still trained in full.
-          t.status = 'finished';
-          trialFinished = true;
-        }
+      return record(trialOf(cur.unit.trial), cur.unit.partition);
+    },
+
+    markCompleted(unit: Unit): CompletionResult {
+      const t = trialOf(unit.trial);
+      if (t.status !== 'active' || t.runningOn !== undefined) throw new Error(`cannot mark ${unitLabel(unit)} done: its trial is ${t.runningOn ? 'running' : t.status}`);
+      if (unit.epoch !== t.epoch || !Number.isSafeInteger(unit.partition) || unit.partition < 0 || unit.partition >= P || t.done[unit.partition]) {
+        throw new Error(`cannot mark ${unitLabel(unit)} done: the trial is in epoch ${t.epoch} and has done partitions [${t.done.flatMap((d, i) => (d ? [i] : [])).join(', ')}]`);
       }
-      return { accepted: true, epochFinished, trialFinished };
+      const required = requiredNext(t);
+      if (required !== undefined && required !== unit.partition) throw new Error(`cannot mark ${unitLabel(unit)} done: the seeded order visits partition ${required} next`);
+      t.started = true;
+      return record(t, unit.partition);
     },
 
     failed(unit: Unit, name: string): FailureResult {
@@ -286,3 +327,4 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
   };
   return scheduler;
 }
+

@@ -37,7 +37,10 @@ export interface TaskParallelOptions {
   maxAttempts?: number;
 }
 
-export type TaskParallelScheduler = Scheduler<TaskUnit>;
+export interface TaskParallelScheduler extends Scheduler<TaskUnit> {
+  /** Records a unit as done without handing it out, for a resumed run; units in the order they completed. */
+  markCompleted(unit: TaskUnit): CompletionResult;
+}
 
 interface TrialState {
   id: number;
@@ -130,6 +133,25 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
   };
 
   return {
+    markCompleted(unit: TaskUnit): CompletionResult {
+      const t = trialOf(unit.trial);
+      if (t.status !== 'active' || t.pinnedTo !== undefined || unit.epoch !== t.epoch) {
+        throw new Error(`cannot mark ${unitLabel(unit)} done: the trial is ${t.status} in epoch ${t.epoch}${t.pinnedTo ? ` on ${t.pinnedTo}` : ''}`);
+      }
+      // A started trial resumes before fresh ones, as after a lost worker.
+      if (!t.started) {
+        t.started = true;
+        const i = fresh.indexOf(t);
+        if (i >= 0) fresh.splice(i, 1);
+        resume.push(t);
+        resume.sort((a, b) => a.order - b.order);
+      }
+      t.epoch++;
+      const trialFinished = t.epoch === E;
+      if (trialFinished) t.status = 'finished';
+      return { accepted: true, epochFinished: true, trialFinished };
+    },
+
     nextFor(name: string): Assignment<TaskUnit> {
       const w = workerOf(name);
       if (w.lost) return 'done';

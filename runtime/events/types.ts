@@ -1,0 +1,175 @@
+/**
+ * The run's event stream: the one public interface between the runtime and everything that watches it
+ * (terminal reporters, `--json`, `events.ndjson`, reports). Documented in docs/events.md; adding a field
+ * is compatible, renaming or removing one is not.
+ */
+
+export type Metrics = Record<string, number>;
+
+interface Base {
+  /** ISO 8601 time the event was emitted. */
+  time: string;
+}
+
+export interface RunStarted extends Base {
+  type: 'run_started';
+  run_id: string;
+  name: string;
+  run_dir: string;
+  spec_file: string;
+  seed: number;
+  workers: number;
+  /** Set when this run continues an earlier one (`--resume`). */
+  resumed?: boolean;
+  /** Set when the schedule is a replay of an earlier run's visit order (`--replay`). */
+  replay_of?: string;
+}
+
+export interface WorkerUp extends Base {
+  type: 'worker_up';
+  worker: string;
+  pid: number;
+  backend: string;
+  device: string;
+  versions: Record<string, string>;
+}
+
+export interface WorkerDown extends Base {
+  type: 'worker_down';
+  worker: string;
+  /** Why: `exited` (asked to), `crashed` (signal or exit code), `error`. */
+  reason: 'exited' | 'crashed' | 'error';
+  detail?: string;
+}
+
+export interface NodeStarted extends Base {
+  type: 'node_started';
+  node: string;
+  op: string;
+}
+
+export interface NodeFinished extends Base {
+  type: 'node_finished';
+  node: string;
+  op: string;
+  status: 'completed' | 'failed' | 'cached';
+  seconds: number;
+  /** Rows of each output table, when the node produces tables. */
+  rows?: Record<string, number>;
+  /** Metrics an evaluate node computed. */
+  metrics?: Metrics;
+  /** Files written (export, best model). */
+  path?: string;
+  error?: string;
+}
+
+export interface TrialStarted extends Base {
+  type: 'trial_started';
+  node: string;
+  trial: number;
+  params: Record<string, unknown>;
+}
+
+export interface UnitStarted extends Base {
+  type: 'unit_started';
+  node: string;
+  trial: number;
+  epoch: number;
+  partition: number | 'all';
+  worker: string;
+  /** Position in the visit log (what `--replay` repeats). */
+  seq: number;
+}
+
+export interface UnitFinished extends Base {
+  type: 'unit_finished';
+  node: string;
+  trial: number;
+  epoch: number;
+  partition: number | 'all';
+  worker: string;
+  seq: number;
+  status: 'completed' | 'failed' | 'lost';
+  seconds?: number;
+  examples?: number;
+  /** Training loss and metrics over this unit's examples. */
+  metrics?: Metrics;
+  /** Validation loss and metrics, measured by the unit that closed an epoch. */
+  validation?: Metrics;
+  /** The checkpoint this unit wrote (relative to the run directory). */
+  checkpoint?: string;
+  /** Bytes of model state moved to and from the worker for this unit (the checkpoint read and written). */
+  bytes_moved?: number;
+  error?: string;
+}
+
+export interface EpochFinished extends Base {
+  type: 'epoch_finished';
+  node: string;
+  trial: number;
+  /** Epochs done, from 1. */
+  epoch: number;
+  /** Training metrics over the epoch and validation metrics (prefixed `val_`). */
+  metrics: Metrics;
+}
+
+export interface TrialFinished extends Base {
+  type: 'trial_finished';
+  node: string;
+  trial: number;
+  params: Record<string, unknown>;
+  status: 'completed' | 'stopped_early' | 'failed';
+  epochs: number;
+  metrics: Metrics;
+  objective: { metric: string; mode: 'max' | 'min'; value: number | null };
+  checkpoint?: string;
+  seconds: number;
+  bytes_moved: number;
+  /** Why a failed trial failed (its last unit's error). */
+  error?: string;
+}
+
+export interface RunFinished extends Base {
+  type: 'run_finished';
+  status: 'completed' | 'failed' | 'interrupted';
+  run_dir: string;
+  seconds: number;
+  best: { node: string; trial: number; params: Record<string, unknown>; objective: number | null; model: string } | null;
+  bytes_moved: number;
+  error?: string;
+}
+
+export interface Log extends Base {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  worker?: string;
+}
+
+export type RunEvent =
+  | RunStarted
+  | WorkerUp
+  | WorkerDown
+  | NodeStarted
+  | NodeFinished
+  | TrialStarted
+  | UnitStarted
+  | UnitFinished
+  | EpochFinished
+  | TrialFinished
+  | RunFinished
+  | Log;
+
+export type EventType = RunEvent['type'];
+
+/** What the runtime hands an event to; reporters implement it and never call back into the runtime. */
+export interface EventSink {
+  emit(event: RunEvent): void;
+  /** Flush and release; called once when the run ends. */
+  close?(): Promise<void> | void;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event before it is stamped with its time. */
+export type EventBody = DistributiveOmit<RunEvent, 'time'>;

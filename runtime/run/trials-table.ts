@@ -1,0 +1,63 @@
+/**
+ * The trials table of a train step: one row per trial and epoch with the trial's parameters (`hp_*`), its
+ * status, the epoch's metrics and time. Written as CSV (for people and spreadsheets) and Parquet (for
+ * DuckDB, pandas, Spark), both atomically, after every train step and when a run is interrupted.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_FILES } from '../store/run-dir.js';
+import type { TrainNodeResult } from './train-node.js';
+
+type Row = Record<string, string | number | boolean | null>;
+
+export function trialRows(node: string, result: Pick<TrainNodeResult, 'trials'>): Row[] {
+  const rows: Row[] = [];
+  for (const t of result.trials) {
+    const params = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`hp_${k}`, scalar(v)]));
+    const base = { node, trial: t.id, status: t.outcome, ...params };
+    if (t.epochs.length === 0) rows.push({ ...base, epoch: null, seconds: null });
+    for (const e of t.epochs) rows.push({ ...base, epoch: e.epoch, seconds: round(e.seconds), ...e.metrics });
+  }
+  return rows;
+}
+
+const scalar = (v: unknown): string | number | boolean | null => (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : JSON.stringify(v));
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function toCsv(rows: readonly Row[]): string {
+  const columns: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const cell = (v: Row[string] | undefined): string => {
+    if (v === null || v === undefined) return '';
+    const s = typeof v === 'number' && !Number.isFinite(v) ? String(v) : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** Appends this node's rows to the run's trials table (a run may have several train steps). */
+const allRows = new Map<string, Row[]>();
+
+export async function writeTrialsTable(runDir: string, node: string, result: Pick<TrainNodeResult, 'trials'>): Promise<void> {
+  const key = `${runDir}\u0000`;
+  const rows = (allRows.get(key) ?? []).filter((r) => r.node !== node).concat(trialRows(node, result));
+  allRows.set(key, rows);
+  const csv = join(runDir, RUN_FILES.trialsCsv);
+  writeFileSync(`${csv}.tmp`, toCsv(rows));
+  renameSync(`${csv}.tmp`, csv);
+  await writeParquet(csv, join(runDir, RUN_FILES.trialsParquet));
+}
+
+async function writeParquet(csv: string, target: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    await connection.run(`COPY (SELECT * FROM read_csv(${quote(csv)}, header = true)) TO ${quote(`${target}.tmp`)} (FORMAT parquet)`);
+    renameSync(`${target}.tmp`, target);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

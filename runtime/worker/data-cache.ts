@@ -1,0 +1,28 @@
+/**
+ * Partitions a worker has loaded, by file. Under model hopping a worker keeps serving units on the same
+ * partitions, so each file is read from disk once and then stays in memory as flat example arrays.
+ */
+import { tableToExamples } from '../data/examples.js';
+import { readTableFile } from '../data/table-file.js';
+import type { ExampleArrays } from '../training/index.js';
+
+export class ExampleCache {
+  private readonly loaded = new Map<string, Promise<ExampleArrays>>();
+
+  constructor(private readonly columns: () => { features: string[]; label: string }) {}
+
+  get(path: string, columns = this.columns()): Promise<ExampleArrays> {
+    const key = `${path}\u0000${columns.features.join(',')}\u0000${columns.label}`;
+    const cached = this.loaded.get(key);
+    if (cached) return cached;
+    const entry = Promise.resolve().then(() => tableToExamples(readTableFile(path), columns));
+    // A failed read must not stay cached: the next unit may find the file repaired or re-written.
+    entry.catch(() => this.loaded.delete(key));
+    this.loaded.set(key, entry);
+    return entry;
+  }
+
+  async *chunks(paths: readonly string[], columns: { features: string[]; label: string }): AsyncGenerator<ExampleArrays> {
+    for (const p of paths) yield await this.get(p, columns);
+  }
+}
