@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, runCli } from '../helpers.js';
 
@@ -13,10 +13,21 @@ test('README quickstart command runs', () => {
   const line = readme.split('\n').find((l) => l.includes('npx dlc '));
   assert.ok(line, 'README names a quickstart command');
   const args = line.slice(line.indexOf('npx dlc ') + 'npx dlc '.length).split('#')[0]!.trim().split(/\s+/);
-  const r = runCli(args);
+  assert.deepEqual(args.slice(0, 2), ['run', 'specs/quickstart.yaml']);
+  const r = runCli(args, { timeoutMs: 240_000 });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /plan for quickstart/);
-  assert.match(r.stdout, /decisions:/);
+  const dir = /^run directory: (.+)$/m.exec(r.stderr)?.[1];
+  assert.ok(dir, r.stderr);
+  const runDir = resolve(ROOT, dir);
+  try {
+    assert.match(r.stderr, /done in .*best: search trial \d/);
+    assert.ok(existsSync(join(runDir, 'best-model', 'model.json')));
+    assert.ok(existsSync(join(ROOT, 'out', 'quickstart-model', 'model.json')), 'the spec exports the best model');
+    const evaluation = JSON.parse(readFileSync(join(runDir, 'evaluations', 'test_metrics.json'), 'utf8')) as { metrics: { accuracy: number } };
+    assert.ok(evaluation.metrics.accuracy > 0.75, `test accuracy ${evaluation.metrics.accuracy}`);
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
 });
 
 test('--version and --help', () => {
@@ -128,12 +139,6 @@ test('plan of an unreadable spec is DLC100; more workers than cores is DLC500', 
   assert.equal(w.status, 0);
   assert.match(w.stderr, /info DLC500 resources\.workers: 512 local workers on a machine with \d+ cores/);
   assert.match(w.stdout, /512 workers \(flag\)/);
-});
-
-test('run stops after planning and says so', () => {
-  const r = runCli(['run', 'specs/quickstart.yaml']);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /no execution runtime yet; nothing was run/);
 });
 
 test('run treats missing data as an error; lint as a warning', () => {

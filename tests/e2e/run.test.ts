@@ -100,3 +100,22 @@ test('usage and input errors: clear messages, no stack traces', () => {
   assert.match(notRun.stderr, /not a run directory/);
   assert.doesNotMatch(notRun.stderr, /\n\s+at /);
 });
+
+test('Ctrl-C stops gracefully (running units finish and checkpoint, exit 130) and --resume finishes the run', async () => {
+  const spec = writeSpec({ epochs: 3 });
+  const dir = join(dirname(spec), 'run');
+  const run = startRun([spec, '--run-dir', dir]);
+  await run.when((e) => e.type === 'unit_finished' && e.status === 'completed');
+  run.child.kill('SIGINT');
+  assert.equal(await run.done, 130, run.stderr());
+  const stopped = readEvents(dir);
+  const last = stopped.at(-1) as RunFinished;
+  assert.equal(last.type, 'run_finished');
+  assert.equal(last.status, 'interrupted');
+  // Nothing was left in flight: every unit handed out was finished.
+  const startedUnits = stopped.filter((e) => e.type === 'unit_started').length;
+  assert.equal(stopped.filter((e) => e.type === 'unit_finished').length, startedUnits);
+  const resumed = startRun(['--resume', dir]);
+  assert.equal(await resumed.done, 0, resumed.stderr());
+  checkHopperInvariants(readEvents(dir), 2, 3, 2);
+});
