@@ -1,0 +1,33 @@
+/**
+ * Runs one relational node of the plan: a source, transform, join, sql, split or export. Inputs are keyed
+ * by the plan node's `inputs[].field` (`from`, `left`, `right`, or `inputs.<alias>` for sql, where the bare
+ * alias is accepted too); outputs by output name (`default`, or a split's fraction names). An export
+ * writes its file and has no outputs.
+ */
+import type { Table } from 'apache-arrow';
+import type { PlanNode } from '../../compiler/phases/5-plan/plan-types.js';
+import type { SplitStep, TransformStep } from '../../compiler/spec/types.js';
+import { runJoin } from './join/index.js';
+import { readSource } from './read-source.js';
+import { runSplit } from './split/run-split.js';
+import { runTransform } from './transform/run-transform.js';
+import { DataError, type RelationalContext } from './types.js';
+
+export async function runRelationalNode(node: PlanNode, inputs: Record<string, Table>, ctx: RelationalContext): Promise<Record<string, Table>> {
+  if (node.kind === 'source') return { default: await readSource(node, ctx) };
+  const input = (field: string): Table => {
+    const t = inputs[field];
+    if (!t) throw new Error(`node ${node.id}: input '${field}' was not given (have: ${Object.keys(inputs).join(', ') || 'none'})`);
+    return t;
+  };
+  switch (node.op) {
+    case 'transform':
+      return { default: await runTransform(node.id, node.config as unknown as TransformStep, input('from'), ctx) };
+    case 'split':
+      return runSplit(node.id, node.config as unknown as SplitStep, input('from'), ctx);
+    case 'join':
+      return { default: await runJoin(node, input('left'), input('right'), ctx) };
+    default:
+      throw new DataError(`step ${node.id}: op '${node.op}' is not a relational step`);
+  }
+}
