@@ -16,6 +16,7 @@ import {
 import type { DuckDBDataChunk, DuckDBResult, DuckDBType } from '@duckdb/node-api';
 import { makeBatch, makeTable } from '../arrow/table-parts.js';
 import { tensorField, tensorType, type TensorDtype } from '../arrow/tensor-field.js';
+import { utf8FromStrings } from '../arrow/utf8.js';
 import { GrowableBytes } from './growable.js';
 import { duckdb, type DuckDBApi, type DuckDBBindings } from './session.js';
 
@@ -335,23 +336,9 @@ function printedCollector(name: string): Collector {
       }
     },
     finish() {
-      const out = utf8Data(strings);
+      const out = utf8FromStrings(strings);
       strings = [];
       return out;
     },
   };
-}
-
-export function utf8Data(strings: readonly (string | null)[]): Data {
-  const encoder = new TextEncoder();
-  const parts = strings.map((s) => (s === null ? undefined : encoder.encode(s)));
-  const valueOffsets = new Int32Array(strings.length + 1);
-  let total = 0;
-  parts.forEach((p, i) => (valueOffsets[i + 1] = total += p?.length ?? 0));
-  const data = new Uint8Array(total);
-  parts.forEach((p, i) => p && data.set(p, valueOffsets[i]!));
-  const nulls = strings.filter((s) => s === null).length;
-  const nullBitmap = nulls > 0 ? new Uint8Array((strings.length + 7) >> 3) : undefined;
-  if (nullBitmap) strings.forEach((s, i) => s !== null && (nullBitmap[i >> 3]! |= 1 << (i & 7)));
-  return makeData({ type: new Utf8(), length: strings.length, valueOffsets, data, nullCount: nulls, ...(nullBitmap ? { nullBitmap } : {}) });
 }
