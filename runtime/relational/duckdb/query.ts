@@ -16,7 +16,7 @@ export interface QueryInput {
  * Runs `sql` with each input registered under its name, on a connection of its own. DuckDB's errors become
  * DataErrors prefixed with `what` (e.g. `step features: filter`).
  */
-export async function queryTables(ctx: Pick<RelationalContext, 'workers'>, inputs: Record<string, QueryInput>, sql: string, what: string): Promise<Table> {
+export async function queryTables(ctx: Pick<RelationalContext, 'workers'> & Partial<Pick<RelationalContext, 'workDir'>>, inputs: Record<string, QueryInput>, sql: string, what: string): Promise<Table> {
   return withConnection(ctx, async (connection) => {
     for (const [name, input] of Object.entries(inputs)) await registerTable(connection, name, input.table, input.columns);
     return runToArrow(connection, sql, what);

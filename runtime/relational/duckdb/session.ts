@@ -4,7 +4,9 @@
  * Arrow, normalize, split) never pay for it, and `dlc lint` never loads it at all.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { join } from 'node:path';
 import type { RelationalContext } from '../types.js';
+import { quoteString } from './sql-text.js';
 
 export type DuckDBApi = typeof import('@duckdb/node-api');
 export type DuckDBBindings = typeof import('@duckdb/node-bindings');
@@ -35,14 +37,17 @@ let tableCounter = 0;
 export const scratchName = (hint: string): string => `__dlc_${hint.replace(/[^a-z0-9_]/gi, '_')}_${process.pid}_${++tableCounter}`;
 
 /**
- * A connection for one step; DuckDB's thread count follows the step's worker allowance. The connection
+ * A connection for one step; DuckDB's thread count follows the step's worker allowance and it spills into
+ * the step's scratch directory (both are settings of the whole database, so the latest step's win). The connection
  * is closed afterwards and the temporary tables created on it go with it.
  */
-export async function withConnection<T>(ctx: Pick<RelationalContext, 'workers'>, fn: (connection: DuckDBConnection, s: Session) => Promise<T>): Promise<T> {
+export async function withConnection<T>(ctx: Pick<RelationalContext, 'workers'> & Partial<Pick<RelationalContext, 'workDir'>>, fn: (connection: DuckDBConnection, s: Session) => Promise<T>): Promise<T> {
   const s = await duckdb();
   const connection = await s.instance.connect();
   try {
     await connection.run(`SET threads TO ${Math.max(1, Math.floor(ctx.workers || 1))}`);
+    // Left alone, an in-memory DuckDB spills to `.tmp` under the shell's working directory.
+    if (ctx.workDir) await connection.run(`SET temp_directory TO ${quoteString(join(ctx.workDir, 'duckdb-spill'))}`);
     return await fn(connection, s);
   } finally {
     connection.closeSync();

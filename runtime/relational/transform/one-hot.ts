@@ -75,7 +75,12 @@ function oneHotColumn(table: Table, name: string, declared: number | undefined, 
     const values = new Float32Array(c.length * classes);
     const valid = validReader(c);
     const at = classOf(c);
-    for (let r = 0; r < c.length; r++) if (valid(r)) values[r * classes + at(r)] = 1;
+    for (let r = 0; r < c.length; r++) {
+      if (!valid(r)) continue;
+      const k = at(r);
+      if (!(k >= 0 && k < classes)) throw new DataError(`${what}: value ${k} is not a class index in [0, ${classes})`);
+      values[r * classes + k] = 1;
+    }
     const child = makeData({ type: new Float32(), length: values.length, data: values, nullCount: 0 });
     columns[index] = makeData({ type: outType, length: c.length, child, ...validityFromZero(c) } as never);
     return columns;

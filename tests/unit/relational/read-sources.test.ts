@@ -164,3 +164,20 @@ test('jsonl and csv columns of a declared schema are picked by name and cast', a
   assert.deepEqual(table.schema.fields.map((f) => String(f.type)), ['Float32', 'Int32']);
   void Int32;
 });
+
+test('parquet and jsonl globs: one partition per file; parquet files with other column types are named with the first', async () => {
+  dir.write('pq/.keep', '');
+  await duck(`COPY (SELECT range AS id, range * 2 AS v FROM range(3)) TO '${dir.path}/pq/a.parquet' (FORMAT parquet)`);
+  await duck(`COPY (SELECT range + 3 AS id, range * 2 AS v FROM range(2)) TO '${dir.path}/pq/b.parquet' (FORMAT parquet)`);
+  const { table } = await read(`format: parquet\npath: ${dir.path}/pq/*.parquet`);
+  assert.deepEqual(table.batches.map((b) => b.numRows), [3, 2]);
+  assert.deepEqual([...table.getChild('id')!].map(Number), [0, 1, 2, 3, 4]);
+  await duck(`COPY (SELECT range::VARCHAR AS id, range * 2 AS v FROM range(2)) TO '${dir.path}/pq/c.parquet' (FORMAT parquet)`);
+  await rejectsWith(JSON.stringify({ format: 'parquet', path: `${dir.path}/pq/*.parquet` }), `${dir.path}/pq/c.parquet`, `${dir.path}/pq/a.parquet`, '"id"');
+
+  dir.write('js/1.jsonl', '{"k": 1}\n{"k": 2}\n');
+  dir.write('js/2.jsonl', '{"k": 3.5}\n');
+  const jsonl = await read(`format: jsonl\npath: ${dir.path}/js/*.jsonl`);
+  assert.deepEqual(jsonl.table.batches.map((b) => b.numRows), [2, 1]);
+  assert.deepEqual(rowsOf(jsonl.table), [{ k: 1 }, { k: 2 }, { k: 3.5 }]);
+});
