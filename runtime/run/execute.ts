@@ -239,7 +239,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
             // Written inside the run directory first (cluster workers may write only there), then put in place.
             const staged = join(workDir, 'model');
             await b.run(anyWorker(b), { type: 'export_model', setup: model.setup, checkpoint: model.checkpoint, dir: staged });
-            await placeDirectory(staged, path);
+            await placeDirectory(staged, path, node.id);
             bus.emit({ type: 'node_finished', node: node.id, op: node.op, status: 'completed', seconds: seconds(), path });
             continue;
           }
@@ -287,7 +287,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
 }
 
 /** Copies a finished directory to `target`, replacing what was there only once the copy is complete. */
-async function placeDirectory(source: string, target: string): Promise<void> {
+async function placeDirectory(source: string, target: string, node: string): Promise<void> {
   const { cp, rename, rm } = await import('node:fs/promises');
   const temp = `${target}.tmp-${process.pid}`;
   try {
@@ -297,7 +297,7 @@ async function placeDirectory(source: string, target: string): Promise<void> {
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { recursive: true, force: true }).catch(() => {});
-    throw new NodeError('export', `cannot write ${target}: ${(error as Error).message}`);
+    throw new NodeError(node, `cannot write ${target}: ${(error as Error).message}`);
   }
 }
 
