@@ -44,8 +44,39 @@ export function inspectCsvFile(path: string, options: CsvOptions = {}): FileInsp
         else if (column.type !== 'string') column.type = widenWithinFile(column.type, inferTextType(value));
       });
     }
-    return { columns, bytes: file.size, sampledRows: rows.length };
+    const wholeFile = complete && scan.records.length < CSV_SAMPLE_ROWS + (hasHeader ? 1 : 0);
+    const headerEnd = hasHeader ? text.indexOf('\n') + 1 : 0;
+    // A file read whole with no quotes cannot hide a line end inside a field: its lines are its rows.
+    const counted = wholeFile ? rows.length : complete && !text.includes('"') ? countLines(text) - (hasHeader ? 1 : 0) : undefined;
+    return {
+      columns,
+      bytes: file.size,
+      sampledRows: rows.length,
+      rowsEstimate: counted ?? scaleRows(rows.length, text, headerEnd, scan.consumed, file.size),
+      rowsCounted: counted !== undefined,
+    };
   });
+}
+
+/** Non-blank lines. */
+function countLines(text: string): number {
+  let lines = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (text.slice(start, end).trim() !== '') lines++;
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** Rows in a file of `fileBytes` whose first `rows` data rows took text[start, end): the rest is assumed alike. */
+export function scaleRows(rows: number, text: string, start: number, end: number, fileBytes: number): number {
+  if (rows === 0 || end <= start) return rows;
+  const headerBytes = Buffer.byteLength(text.slice(0, start), 'utf8');
+  const sampleBytes = Buffer.byteLength(text.slice(start, end), 'utf8');
+  return Math.max(rows, Math.round((rows * (fileBytes - headerBytes)) / sampleBytes));
 }
 
 /** Blank names get positional ones and repeated names get a suffix, so every column can be referred to. */
