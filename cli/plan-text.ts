@@ -1,6 +1,6 @@
 import type { ExecutionPlan } from '../compiler/index.js';
 import { formatBytes, formatCount, formatSeconds } from '../compiler/cost/format.js';
-import type { Decision, DecisionInput, PlanNode } from '../compiler/phases/5-plan/plan-types.js';
+import type { DecisionInput, PlanNode } from '../compiler/phases/5-plan/plan-types.js';
 import { formatColumnType } from '../compiler/spec/columns.js';
 
 const bytesLong = (n: number): string => {
@@ -46,14 +46,21 @@ export function planExplain(plan: ExecutionPlan): string {
   const lines = [planSummary(plan).trimEnd(), '', 'decisions:'];
   const decided = plan.nodes.filter((n) => n.decision);
   if (decided.length === 0) lines.push('  (none: this pipeline has no joins and no training)');
-  for (const n of decided) lines.push('', ...explainDecision(n.id, n.decision!));
+  for (const n of decided) lines.push('', ...explainDecision(n));
   return `${lines.join('\n')}\n`;
 }
 
 /** One decision as a block: the choice, the reason, a table of alternatives and a table of inputs. */
-export function explainDecision(id: string, d: Decision): string[] {
-  const lines = [`  ${id}: ${d.kind} strategy ${d.strategy} (requested: ${d.requested})`];
-  const settings = Object.entries(d.settings).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v === true ? 'yes' : v === false ? 'no' : v}`);
+export function explainDecision(node: PlanNode): string[] {
+  const d = node.decision!;
+  const lines = [`  ${node.id}: ${d.kind} strategy ${d.strategy} (requested: ${d.requested})`];
+  const inputName = (field: string) => {
+    const i = node.inputs.find((x) => x.field === field);
+    return i ? (i.output === 'default' ? i.from : `${i.from}.${i.output}`) : field;
+  };
+  const settings = Object.entries(d.settings).map(([k, v]) =>
+    k === 'build_side' ? `build side ${v} (${inputName(String(v))})` : k === 'bloom_filter' ? `Bloom filter ${v ? 'yes' : 'no'}` : `${k.replace(/_/g, ' ')} ${v}`,
+  );
   if (settings.length) lines.push(`    ${settings.join(', ')}`);
   lines.push(`    reason: ${d.reason}`);
   const training = d.alternatives.some((a) => a.bytes_moved !== undefined);

@@ -214,6 +214,9 @@ export function estimateTraining(input: TrainingModelInput, extra: readonly stri
   return rows;
 }
 
+/** How much cheaper task parallelism must be estimated for `auto` to prefer it to model hopper. */
+export const TASK_MARGIN = 0.05;
+
 export interface TrainingChoice {
   strategy: 'hopper' | 'task' | 'data' | 'model';
   reason: string;
@@ -251,12 +254,18 @@ export function chooseTrainingStrategy(input: TrainingModelInput, alternatives: 
     const why = data ?? `fewer configurations than workers leave task parallelism ${p - S} idle`;
     return { strategy: 'hopper', feasible: true, reason: `${base} and ${why}: model hopper trains them all at once on one partitioned copy${hopper.bytesMoved !== null ? `, moving ${formatBytes(hopper.bytesMoved)} of models` : ''}` };
   }
-  // Both qualify: the cheaper estimate decides, hopper on a tie since it stores the data once.
-  const cheaperTask = task.seconds !== null && hopper.seconds !== null && task.seconds < hopper.seconds * (1 - 1e-9);
+  // Both qualify. Task parallelism is taken only when clearly cheaper: within TASK_MARGIN the estimates
+  // cannot tell the two apart, and hopper stores the data once.
+  const cheaperTask = task.seconds !== null && hopper.seconds !== null && task.seconds < hopper.seconds * (1 - TASK_MARGIN);
   const copies = `${p} full copies of the data (${formatBytes(p * input.datasetBytes!)})`;
   if (cheaperTask) {
     return { strategy: 'task', feasible: true, reason: `${base}, and a full copy of the data fits each worker: task parallelism is as fast and converges as well; its ${copies} cost ${formatSeconds(task.seconds!)} in all against ${formatSeconds(hopper.seconds!)} for model hopper` };
   }
-  const cmp = hopper.bytesMoved !== null && task.bytesMoved !== null ? `: it moves ${formatBytes(hopper.bytesMoved)} of models where task parallelism would send ${copies}, ${formatBytes(task.bytesMoved)} in all` : `, where task parallelism would need ${copies}`;
+  const close = task.seconds !== null && hopper.seconds !== null && task.seconds < hopper.seconds;
+  const cmp = close
+    ? `; task parallelism would be about as fast (${formatSeconds(task.seconds!)}) but keeps ${copies}`
+    : hopper.bytesMoved !== null && task.bytesMoved !== null
+      ? `: it moves ${formatBytes(hopper.bytesMoved)} of models where task parallelism would send ${copies}, ${formatBytes(task.bytesMoved)} in all`
+      : `, where task parallelism would need ${copies}`;
   return { strategy: 'hopper', feasible: true, reason: `${base}: model hopper stores the data once, partitioned${cmp}` };
 }

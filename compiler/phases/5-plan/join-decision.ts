@@ -71,7 +71,7 @@ export function decideJoin(ctx: AnalysisContext, stats: PlanStatistics, machine:
   const chosen = row(strategy);
   const path = ['steps', id, 'strategy'];
   if (!chosen.feasible) {
-    ctx.report('DLC502', path, `${strategy} cannot run here: ${chosen.note}`, { hint: `use strategy: auto (it would take ${auto}) or ${auto}` });
+    ctx.report('DLC502', path, `${strategy} cannot run here: ${chosen.note}`, { hint: `strategy: auto would take ${auto} here` });
   } else if (requested !== 'auto' && chosen.seconds !== null && row(auto).seconds !== null && chosen.seconds > COSTLY_RATIO * row(auto).seconds!) {
     const ratio = chosen.seconds / row(auto).seconds!;
     ctx.report('DLC501', path, `${strategy} is estimated at ${formatSeconds(chosen.seconds)} per worker, ${formatRatio(ratio)} the ${formatSeconds(row(auto).seconds!)} of ${auto} for these inputs`, { hint: `strategy: auto would take ${auto}; see dlc plan --explain` });
@@ -93,6 +93,7 @@ export function decideJoin(ctx: AnalysisContext, stats: PlanStatistics, machine:
     bloom = true;
     bloomWhy = bloomEst ? `Bloom filter as the spec asks (costs ${formatSeconds(bloomEst.cost)}, saves ${formatSeconds(bloomEst.saved)})` : 'Bloom filter as the spec asks';
   } else if (!bloomEst) bloomWhy = 'no Bloom filter: the key statistics to judge it are unknown';
+  else if (selectivity! >= 0.99) bloomWhy = `no Bloom filter: nearly every key in ${aName} has a match`;
   else if (bloomEst.saved > bloomEst.cost) {
     bloom = true;
     bloomWhy = `a Bloom filter of the keys in ${bName} (${formatBytes(bloomEst.filterBytes)}): ~${Math.round(selectivity! * 100)}% of the keys in ${aName} match, so it saves ${formatSeconds(bloomEst.saved)} for ${formatSeconds(bloomEst.cost)}`;
@@ -178,22 +179,23 @@ function joinReason(x: {
       x.strategy === x.auto
         ? 'the cost model agrees'
         : mine.seconds !== null && best.seconds !== null && mine.feasible
-          ? `auto would take ${x.auto} (${formatSeconds(best.seconds)} against ${formatSeconds(mine.seconds)} per worker)`
+          ? `auto would take ${x.auto}, estimated at ${formatSeconds(best.seconds)} against ${formatSeconds(mine.seconds)} per worker`
           : `auto would take ${x.auto}`;
-    return `${x.strategy} as the spec asks (${cmp}); ${build}`;
+    return `${x.strategy} as the spec asks; ${cmp}; ${build}`;
   }
   if (x.strategy === 'colocated') return `${x.colocation.note}: co-located, nothing moves; ${build}`;
   const chosen = row(x.strategy);
   if (chosen.seconds === null) return `input sizes unknown: sort_merge, which never needs an input to fit in memory; ${build}`;
   const others = x.alternatives.filter((a) => a.strategy !== x.strategy && a.feasible && a.seconds !== null).sort((p, q) => p.seconds! - q.seconds!);
   const next = others[0];
-  const vs = next ? ` against ${formatSeconds(next.seconds!)} for ${next.strategy}, the next best` : '';
+  const tie = next !== undefined && next.seconds! <= chosen.seconds * (1 + 1e-9);
+  const vs = !next ? '' : tie ? `, as cheap as ${next.strategy}; of equals, the one that holds less in memory` : ` against ${formatSeconds(next.seconds!)} for ${next.strategy}, the next best`;
   let crossover = '';
   if (x.a.bytes !== null && x.b.bytes !== null && x.b.bytes > 0 && row('broadcast').feasible) {
-    const nStar = broadcastCrossover(x.a.bytes, x.b.bytes, x.constants);
+    const nStar = Number(broadcastCrossover(x.a.bytes, x.b.bytes, x.constants).toPrecision(3));
     crossover = x.strategy === 'broadcast'
-      ? `; broadcasting ${x.bName} beats sort-merge below ~${nStar.toPrecision(3)} workers and there are ${x.n}`
-      : `; broadcasting ${x.bName} would beat sort-merge only below ~${nStar.toPrecision(3)} workers and there are ${x.n}`;
+      ? `; broadcasting ${x.bName} beats sort-merge below ~${nStar} workers and there are ${x.n}`
+      : `; broadcasting ${x.bName} would beat sort-merge only below ~${nStar} workers and there are ${x.n}`;
   } else if (!row('broadcast').feasible && x.strategy !== 'broadcast') {
     crossover = `; broadcast is out: ${row('broadcast').note}`;
   }

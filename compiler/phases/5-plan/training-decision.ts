@@ -171,7 +171,7 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
     if (!mine.feasible) {
       ctx.report('DLC502', req.path, `${req.strategy} cannot train this model: ${mine.note}`, { hint: choice.feasible ? `use parallelism: ${choice.strategy} (or auto)` : 'raise resources.memory_per_worker or make the model smaller' });
     } else if (!agree && mine.seconds !== null && auto.seconds !== null && auto.seconds > 0 && mine.seconds > COSTLY_RATIO * auto.seconds) {
-      ctx.report('DLC501', req.path, `${requestedRow} is estimated at ${formatSeconds(mine.seconds)}, ${formatRatio(mine.seconds / auto.seconds)} the ${formatSeconds(auto.seconds)} of ${choice.strategy} for ${S ?? '?'} configurations on ${p} workers`, { hint: `parallelism: auto would take ${choice.strategy}; see dlc plan --explain` });
+      ctx.report('DLC501', req.path, `${requestedRow} is estimated at ${formatSeconds(mine.seconds)}, ${formatRatio(mine.seconds / auto.seconds)} the ${formatSeconds(auto.seconds)} of ${choice.strategy} for ${S ?? '?'} configuration${S === 1 ? '' : 's'} on ${p} workers`, { hint: `parallelism: auto would take ${choice.strategy}; see dlc plan --explain` });
     }
   }
   if (strategy === 'hopper' || strategy === 'hybrid') settings.partitions = partitions;
@@ -196,7 +196,9 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
     memory_per_worker: sizedInput(machine.memoryPerWorker, 'B'),
     'dataset.rows': sizedInput(data.rows, 'rows'),
     'dataset.bytes': sizedInput(data.bytes, 'B'),
-    data_partitioned: { value: partitioned.partitioned, from: partitioned.source ? 'declared' : 'unknown', note: partitioned.source ? `source ${partitioned.source}: a glob of several files or partitioned_by` : 'not traced to a source' },
+    data_partitioned: partitioned.source
+      ? { value: partitioned.partitioned, from: 'declared', note: partitioned.partitioned ? `source ${partitioned.source}: several files, or partitioned_by` : `source ${partitioned.source}: one file, no partitioned_by` }
+      : { value: false, from: 'unknown', note: 'not traced to a source' },
     flops_per_example: input.flopsPerExample !== null ? { value: input.flopsPerExample, unit: 'flop', from: 'estimate', note: 'three times the forward pass' } : { value: null, unit: 'flop', from: 'unknown' },
     ...constantInputs(machine, ['send_bytes_per_s', 'train_flops_per_s']),
   };
