@@ -191,12 +191,13 @@ function joinReason(x: {
   const tie = next !== undefined && next.seconds! <= chosen.seconds * (1 + 1e-9);
   const vs = !next ? '' : tie ? `, as cheap as ${next.strategy}; of equals, the one that holds less in memory` : ` against ${formatSeconds(next.seconds!)} for ${next.strategy}, the next best`;
   let crossover = '';
-  if (x.a.bytes !== null && x.b.bytes !== null && x.b.bytes > 0 && row('broadcast').feasible) {
+  // The crossover is between broadcast and sort-merge; it says why one of the two was taken.
+  if (x.a.bytes !== null && x.b.bytes !== null && x.b.bytes > 0 && row('broadcast').feasible && (x.strategy === 'broadcast' || x.strategy === 'sort_merge')) {
     const nStar = Number(broadcastCrossover(x.a.bytes, x.b.bytes, x.constants).toPrecision(3));
     crossover = x.strategy === 'broadcast'
       ? `; broadcasting ${x.bName} beats sort-merge below ~${nStar} workers and there are ${x.n}`
       : `; broadcasting ${x.bName} would beat sort-merge only below ~${nStar} workers and there are ${x.n}`;
-  } else if (!row('broadcast').feasible && x.strategy !== 'broadcast') {
+  } else if (!row('broadcast').feasible) {
     crossover = `; broadcast is out: ${row('broadcast').note}`;
   }
   return `${build}; ${x.strategy} is the cheapest estimate at ${formatSeconds(chosen.seconds)} per worker${vs}${crossover}`;
