@@ -46,25 +46,31 @@ export function inspectCsvFile(path: string, options: CsvOptions = {}): FileInsp
     }
     const wholeFile = complete && scan.records.length < CSV_SAMPLE_ROWS + (hasHeader ? 1 : 0);
     const headerEnd = hasHeader ? text.indexOf('\n') + 1 : 0;
-    // A file read whole with no quotes cannot hide a line end inside a field: its lines are its rows.
-    const counted = wholeFile ? rows.length : complete && !text.includes('"') ? countLines(text) - (hasHeader ? 1 : 0) : undefined;
-    return {
-      columns,
-      bytes: file.size,
-      sampledRows: rows.length,
-      rowsEstimate: counted ?? scaleRows(rows.length, text, headerEnd, scan.consumed, file.size),
-      rowsCounted: counted !== undefined,
-    };
+    // Without quotes no line end hides inside a field, so lines are rows: all of them when the file was read
+    // whole, and the whole head's (not only the sampled rows', which may be shorter than later ones) scaled
+    // to the file's size otherwise. With quotes, the sampled records are all that can be trusted.
+    const quoted = text.includes('"');
+    const headLines = quoted ? undefined : countLines(text, !complete) - (hasHeader ? 1 : 0);
+    const lastLineEnd = text.lastIndexOf('\n') + 1;
+    // A whole file (at most the ~1 MiB head) with quotes is cheap enough to scan to its end.
+    const counted = wholeFile ? rows.length : complete ? (headLines ?? scanCsvRecords(text, delimiter, Infinity, false).records.length - (hasHeader ? 1 : 0)) : undefined;
+    const estimate =
+      counted ??
+      (headLines !== undefined && headLines > 0 ? scaleRows(headLines, text, headerEnd, complete ? text.length : lastLineEnd, file.size) : scaleRows(rows.length, text, headerEnd, scan.consumed, file.size));
+    return { columns, bytes: file.size, sampledRows: rows.length, rowsEstimate: estimate, rowsCounted: counted !== undefined };
   });
 }
 
-/** Non-blank lines. */
-function countLines(text: string): number {
+/** Non-blank lines; with `cut`, a last line without its line end is not counted (it continues in the file). */
+function countLines(text: string, cut: boolean): number {
   let lines = 0;
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+    if (end < 0) {
+      if (cut) break;
+      end = text.length;
+    }
     if (text.slice(start, end).trim() !== '') lines++;
     start = end + 1;
   }
