@@ -48,7 +48,11 @@ export function decideJoin(ctx: AnalysisContext, stats: PlanStatistics, machine:
 
   // A side whose unmatched rows the join keeps cannot be the broadcast one: every worker would emit them.
   const preserved = new Set<'left' | 'right'>(how === 'left' || how === 'semi' || how === 'anti' ? ['left'] : how === 'right' ? ['right'] : how === 'full' ? ['left', 'right'] : []);
-  const broadcastBlocked = preserved.has(buildSide) ? `a ${how} join keeps the unmatched rows of ${bName} once; with ${bName} broadcast every worker would emit them` : undefined;
+  const broadcastBlocked = !preserved.has(buildSide)
+    ? undefined
+    : how === 'semi' || how === 'anti'
+      ? `a ${how} join returns each row of ${bName} once, by whether anything matches it; with ${bName} broadcast each worker sees only its share of the other input`
+      : `a ${how} join keeps the unmatched rows of ${bName} once; with ${bName} broadcast every worker would emit them`;
 
   const colocation = colocationOf(stats, leftRef, rightRef, keys, step);
   const n = machine.workers.value;
@@ -77,9 +81,11 @@ export function decideJoin(ctx: AnalysisContext, stats: PlanStatistics, machine:
     ctx.report('DLC501', path, `${strategy} is estimated at ${formatSeconds(chosen.seconds)} per worker, ${formatRatio(ratio)} the ${formatSeconds(row(auto).seconds!)} of ${auto} for these inputs`, { hint: `strategy: auto would take ${auto}; see dlc plan --explain` });
   }
 
-  // Bloom pre-filter of A by B's keys: only where A's unmatched rows may be dropped.
+  // Bloom pre-filter of A by B's keys: only where A's unmatched rows may be dropped. A semi join drops
+  // them itself; an anti join keeps exactly them.
   const aSide = buildSide === 'right' ? 'left' : 'right';
-  const bloomAllowed = !preserved.has(aSide);
+  const keepsUnmatched = how === 'full' || (how === 'left' && aSide === 'left') || (how === 'right' && aSide === 'right') || (how === 'anti' && aSide === 'left');
+  const bloomAllowed = !keepsUnmatched;
   const selectivity = matchFraction(a.distinct, b.distinct);
   const bloomEst = selectivity === null ? null : bloomFilterEstimate(strategy, a, b, n, selectivity, machine.profile.constants);
   const bloomRequested = step.bloom_filter ?? 'auto';

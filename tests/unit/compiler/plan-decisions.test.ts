@@ -256,3 +256,19 @@ test('a plan is plain data: it survives JSON and the node strategy is on every j
   assert.deepEqual(JSON.parse(JSON.stringify(r.plan)), r.plan);
   for (const n of r.plan!.nodes) if (n.op === 'join' || n.op === 'train') assert.equal(typeof n.strategy, 'string');
 });
+
+test('the Bloom filter of the smaller input\'s keys: used where few keys match and the larger input moves, never where its unmatched rows are kept', () => {
+  const sparse = { 'big.parquet': { rows: 200e6, keys: { k: 100e6 } }, 'small.parquet': { rows: 20e6, keys: { k: 20e6 } } };
+  const inner = decision(plan(joinSpec(), sparse, { workers: 32 }), 'joined').d;
+  assert.equal(inner.strategy, 'sort_merge');
+  assert.equal(inner.settings.bloom_filter, true);
+  assert.equal(inner.inputs['match_fraction']?.value, 0.2);
+  assert.match(inner.reason, /a Bloom filter of the keys in small .*: ~20% of the keys in big match/);
+  assert.equal(decision(plan(joinSpec({ how: 'semi' }), sparse, { workers: 32 }), 'joined').d.settings.bloom_filter, true, 'a semi join drops them anyway');
+  for (const how of ['left', 'anti', 'full']) {
+    const d = decision(plan(joinSpec({ how }), sparse, { workers: 32 }), 'joined').d;
+    assert.equal(d.settings.bloom_filter, false, how);
+    assert.match(d.reason, new RegExp(`no Bloom filter: a ${how} join keeps the unmatched rows of big`));
+  }
+  assert.equal(decision(plan(joinSpec({ bloom: 'false' }), sparse, { workers: 32 }), 'joined').d.settings.bloom_filter, false);
+});
