@@ -31,7 +31,8 @@ export const CONSTANT_NAMES: readonly ConstantName[] = [
 /**
  * Without a calibration every pass over the data costs the same, which is the model of the published
  * broadcast-join analysis the join formulas come from (its crossovers then hold exactly); calibration
- * replaces these with this machine's own rates. The index size is what a JavaScript Map costs per entry;
+ * replaces these with this machine's own rates. The index size is what a JavaScript Map keeps alive per
+ * row (measured at 58–63 bytes on Node 20);
  * the training rate is of the order of one core of the WebAssembly backend (5–10 Gflop/s measured on dense
  * and convolutional models).
  */
@@ -40,7 +41,7 @@ export const DEFAULT_CONSTANTS: Readonly<MachineConstants> = {
   sort_bytes_per_s: 200e6,
   hash_bytes_per_s: 200e6,
   send_bytes_per_s: 200e6,
-  hash_index_bytes_per_row: 40,
+  hash_index_bytes_per_row: 60,
   train_flops_per_s: 5e9,
 };
 

@@ -19,7 +19,7 @@ const examples = readdirSync(specsDir).filter((f) => f.endsWith('.yaml')).sort()
  * Plans depend on the machine (its memory, a cached calibration); goldens must not. Every golden plan is
  * made for this one: default constants, 16 GiB of memory.
  */
-export const GOLDEN_MACHINE: MachineProfile = { ...defaultMachineProfile(), memory_bytes: 16 * 2 ** 30 };
+const GOLDEN_MACHINE: MachineProfile = { ...defaultMachineProfile(), memory_bytes: 16 * 2 ** 30 };
 
 function golden(file: string, actual: string): void {
   if (UPDATE_GOLDEN || !existsSync(file)) {
