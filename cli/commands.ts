@@ -79,6 +79,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./plan.js'),
   },
+  { name: 'calibrate', summary: 'measure this machine for the cost models and cache the constants', usage: 'dlc calibrate [--print] [--json]', positionals: [0, 0], flags: [{ name: 'print', type: 'boolean', description: 'show the cached constants (or the defaults) without measuring' }, { name: 'json', type: 'boolean', description: 'print as JSON' }], load: () => import('./calibrate.js'), details: 'Measures read, sort, hash and send rates, hash-index memory and training throughput in a few seconds; writes $XDG_CACHE_HOME/dlc/calibration.json (else ~/.cache/dlc). `dlc plan` uses the cached constants and says which came from here.' },
   {
     name: 'worker',
     summary: 'serve units of cluster runs from a Redis queue',
