@@ -66,6 +66,19 @@ export const COMMANDS: CommandSpec[] = [
     details: 'A directory lints every spec in it (YAML files with a top-level `dlc:` key, recursively). With no path, lints the current directory.\nExit status: 0 clean, 1 errors (or too many warnings), 2 usage or internal error.',
   },
   {
+    name: 'init',
+    summary: 'create a project from a template',
+    usage: 'dlc init DIR --template NAME [--force]\n       dlc init --list',
+    positionals: [0, 1],
+    flags: [
+      { name: 'template', short: 't', type: 'string', value: 'NAME', description: 'the template (dlc init --list shows them)' },
+      { name: 'list', type: 'boolean', description: 'list the templates' },
+      { name: 'force', type: 'boolean', description: 'write into a directory that is not empty (never over a file that differs)' },
+    ],
+    load: () => import('./init.js'),
+    details: 'A project holds its spec (pipeline.yaml), a README, a package.json that depends on dlc, a CI workflow running `dlc lint --format github` and the data it needs to run at once.\nExisting files are never overwritten: with --force, files identical to the template\'s are kept and any that differs stops the init before anything is written.\nExit status: 0 created, 1 refused (the clashing files are listed), 2 usage error.',
+  },
+  {
     name: 'plan',
     summary: 'show the execution plan of a spec',
     usage: 'dlc plan SPEC [--json | --dot | --explain] [--workers N]',
