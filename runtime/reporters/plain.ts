@@ -2,7 +2,7 @@
  * Plain lines for a terminal without a TUI, a CI log or a pipe: one line per thing that happened, no
  * escapes unless colour is on, no redrawing. Fed by events only.
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { EventSink, Metrics, RunEvent } from '../events/types.js';
 
 export interface PlainOptions {
@@ -42,7 +42,8 @@ export class PlainReporter implements EventSink {
 
   private path(p: string): string {
     const r = relative(this.options.cwd, p);
-    return r.startsWith('..') && r.split('/').filter((s) => s === '..').length > 2 ? p : r || '.';
+    // Inside the working directory a relative path is shorter; outside it, `../../tmp/x` reads worse than `/tmp/x`.
+    return r.startsWith('..') || isAbsolute(r) ? p : r || '.';
   }
 
   emit(e: RunEvent): void {
