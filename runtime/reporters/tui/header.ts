@@ -31,7 +31,12 @@ function statusSegs(state: RunState, now: number, stopping: boolean): Seg[] {
 
 export function headerLines({ state, now, width, lines, stopping, keys }: HeaderInput): Seg[][] {
   const run = state.run;
-  const left: Seg[] = [seg('dlc run ', { dim: true }), seg(run?.name ?? '…', { bold: true }), ...(run ? [seg(`  ${run.id}`, { dim: true })] : []), ...(run?.resumed ? [seg(' (resumed)', { dim: true })] : []), seg('  '), ...statusSegs(state, now, stopping)];
+  const status = statusSegs(state, now, stopping);
+  const name: Seg[] = [seg('dlc run ', { dim: true }), seg(run?.name ?? '…', { bold: true })];
+  const id: Seg[] = [...(run ? [seg(`  ${run.id}`, { dim: true })] : []), ...(run?.resumed ? [seg(' (resumed)', { dim: true })] : [])];
+  // The run id gives way first: the state matters more on a narrow terminal.
+  const withId = [...name, ...id, seg('  '), ...status];
+  const left = segsWidth(withId) <= width ? withId : [...name, seg('  '), ...status];
   const keyText = keys && !state.finished ? '? help  q stop' : '';
   const gap = width - segsWidth(left) - keyText.length;
   const first = gap >= 2 ? [...left, seg(' '.repeat(gap)), seg(keyText, { dim: true })] : left;
@@ -40,7 +45,10 @@ export function headerLines({ state, now, width, lines, stopping, keys }: Header
   let second: Seg[];
   const best = state.finished?.best;
   if (state.finished && best) {
-    second = [seg('best ', { dim: true }), seg(`trial ${best.trial}`, { bold: true }), seg(` ${paramsText(best.params)}`), ...(best.objective !== null ? [seg(`  ${objectiveOf(state, best.node).metric} `, { dim: true }), seg(formatNumber(best.objective), { bold: true, color: 'yellow' })] : []), seg('  model ', { dim: true }), seg(best.model)];
+    second = [seg('best ', { dim: true }), seg(`trial ${best.trial}`, { bold: true }), seg(` ${paramsText(best.params)}`), ...(best.objective !== null ? [seg(`  ${objectiveOf(state, best.node).metric} `, { dim: true }), seg(formatNumber(best.objective), { bold: true, color: 'yellow' })] : []), seg('  model ', { dim: true })];
+    const room = width - segsWidth(second);
+    // A path cut at its start still ends with the directory to look in.
+    second.push(seg(best.model.length <= room ? best.model : `…${best.model.slice(best.model.length - Math.max(1, room - 1))}`));
   } else if (state.finished?.error) {
     second = [seg(state.finished.error, { color: 'red' })];
   } else if (state.workers.length === 0) {

@@ -38,7 +38,7 @@ function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: 
       stdout.off('resize', onResize);
     };
   }, [stdout, fixed]);
-  return size;
+  return fixed ?? size;
 }
 
 export function LiveApp({ store, color, onStop, size: fixed, tickMs = 1000, clock = Date.now }: LiveAppProps) {

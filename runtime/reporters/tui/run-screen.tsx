@@ -66,7 +66,7 @@ export function RunScreen(props: ScreenProps) {
     <ColorContext.Provider value={props.color ?? true}>
       <Box flexDirection="column" width={props.columns}>
         {lines.map((segs, i) => (
-          <Line key={i} segs={segs} width={props.columns} />
+          <Line key={i} segs={segs} width={Math.max(1, props.columns - 1)} />
         ))}
       </Box>
     </ColorContext.Provider>

@@ -86,11 +86,13 @@ export function stepsLines(state: RunState, now: number, width: number): StepsLi
     if (line.length > 0) lines.push(line);
     return lines;
   };
-  let folded = flow(state.nodes, []);
+  // A step with a bar is named on the bar's line only.
+  const named = state.nodes.filter((n) => !withProgress.has(n.id));
+  let folded = flow(named, []);
   if (folded.length > 2) {
-    const finished = state.nodes.filter((n) => n.status === 'completed' || n.status === 'cached');
+    const finished = named.filter((n) => n.status === 'completed' || n.status === 'cached');
     folded = flow(
-      state.nodes.filter((n) => !finished.includes(n)),
+      named.filter((n) => !finished.includes(n)),
       finished.length > 0 ? [[seg('✓', { color: 'green' }), seg(` ${finished.length} steps done`)]] : [],
     );
   }

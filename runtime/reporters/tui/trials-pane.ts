@@ -115,7 +115,9 @@ export function trialsLines({ state, node, width, rows, epochs, configurations }
   const queued = configurations !== null ? Math.max(0, configurations - ranked.length) : 0;
   const hidden = Math.max(0, ranked.length - rows);
   const note = [`${running} running`, `${done} done`, ...(queued > 0 ? [`${queued} queued`] : []), ...(hidden > 0 ? [`${hidden} more not shown`] : [])].join(' · ');
-  const lines: Seg[][] = [titleSegs(`trials · ${node} · ranked by ${metric} (${mode})`, width, note)];
+  const long = `trials · ${node} · ranked by ${metric} (${mode})`;
+  const title = long.length + note.length + 8 <= width ? long : `trials · by ${metric} (${mode})`;
+  const lines: Seg[][] = [titleSegs(title, width, note)];
   lines.push(row(shown.map((c) => seg(pad(c.title, c.width, c.align), { dim: true }))));
   for (const r of ranked.slice(0, rows)) lines.push(row(shown.map((c) => ({ ...c.cell(r), text: pad(c.cell(r).text, c.width, c.align) }))));
   return lines;

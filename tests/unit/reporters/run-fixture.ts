@@ -95,7 +95,7 @@ const PARAMS = [
 ];
 
 /** Validation accuracy of trial `t` after `e` epochs: rising curves that end in a fixed order (trial 3 best). */
-const valAccuracy = (t: number, e: number): number => 0.6 + 0.05 * t * (1 - Math.exp(-e)) + 0.15 * (1 - Math.exp(-e / 2));
+const valAccuracy = (t: number, e: number): number => 0.6 + (0.2 * (t + 1) * (1 - Math.exp(-e))) / (t + 4) + 0.1 * (1 - Math.exp(-e / 2));
 
 export function fixtureEvents(o: FixtureOptions = {}): RunEvent[] {
   const trials = o.trials ?? 4;
