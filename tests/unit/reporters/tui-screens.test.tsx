@@ -63,7 +63,7 @@ test('80×24 with sixteen trials: everything fits; the log, the waves and then t
   assert.doesNotMatch(text, /─ log/);
   assert.doesNotMatch(text, /─ steps/);
   assert.match(text, /^✓ split 0\.1s {2}· test_metrics {2}· publish$/m);
-  assert.match(text, /^─ trials · by val_accuracy \(max\) ─+ 16 running · 0 done · 3 more not shown $/m);
+  assert.match(text, /^─ trials · by val_accuracy \(max\) ─+ 16 running · 0 done · 3 more not shown/m);
   assert.match(text, /^▶ search .* 32\/64 units 50%/m);
 
 });
