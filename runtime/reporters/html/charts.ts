@@ -36,7 +36,7 @@ const svgOpen = (b: Box, cls: string, label: string): string => `<svg class="${c
 
 /** One chart per metric: the metric after each epoch, one line per trial, the best trial drawn thicker. */
 export function learningCurveSvg(ranked: readonly RankedTrial[], metric: string): string {
-  const b: Box = { width: 640, height: 300, left: 56, right: 16, top: 12, bottom: 40 };
+  const b: Box = { width: 900, height: 300, left: 56, right: 16, top: 12, bottom: 40 };
   const points = ranked.flatMap((r) => r.trial.epochs.map((m, i) => ({ r, epoch: i + 1, v: m?.[metric] })).filter((p): p is { r: RankedTrial; epoch: number; v: number } => typeof p.v === 'number' && Number.isFinite(p.v)));
   if (points.length === 0) return `${svgOpen(b, 'chart curves', `${metric} by epoch`)}<text x="${b.width / 2}" y="${b.height / 2}" text-anchor="middle" class="empty">no epoch has finished</text></svg>`;
   const maxEpoch = Math.max(...points.map((p) => p.epoch));

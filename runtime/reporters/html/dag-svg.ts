@@ -7,9 +7,9 @@ import { formatSeconds } from '../format.js';
 import type { NodeView } from '../view/run-state.js';
 import { esc } from './escape.js';
 
-const BOX_W = 150;
+const BOX_W = 140;
 const BOX_H = 50;
-const COL = 200;
+const COL = 205;
 const ROW = 70;
 const PAD = 16;
 
@@ -44,7 +44,9 @@ export function dagSvg(plan: ExecutionPlan, nodes: readonly NodeView[]): string 
       const y2 = b.y + BOX_H / 2;
       const mx = (x1 + x2) / 2;
       const outputs = e.outputs.filter((o) => o !== 'default');
-      const label = outputs.length > 0 ? `<text class="edge-label" x="${mx}" y="${(y1 + y2) / 2 - 5}" text-anchor="middle">${esc(outputs.join(', '))}</text>` : '';
+      // One output per line, stacked above the arrow's middle, so names fit between the columns.
+      const top = (y1 + y2) / 2 - 6 - 12 * (outputs.length - 1);
+      const label = outputs.map((o, i) => `<text class="edge-label" x="${mx}" y="${top + 12 * i}" text-anchor="middle">${esc(o)}</text>`).join('');
       return `<path class="edge" d="M${x1} ${y1} C${mx} ${y1} ${mx} ${y2} ${x2 - 6} ${y2}" marker-end="url(#arrow)"><title>${esc(`${e.outputs.map((o) => `${e.from}.${o}`).join(', ')} → ${e.to} (${e.at.join(', ')})`)}</title></path>${label}`;
     })
     .join('');

@@ -62,6 +62,9 @@ th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--lin
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.inner { margin: 0; }
+.nowrap { white-space: nowrap; }
+table.decisions td:nth-child(5) { min-width: 420px; }
+table.decisions td:nth-child(6) { min-width: 180px; max-width: 260px; }
 table.inner td, table.inner th { border: none; padding: 1px 8px 1px 0; }
 .status { font-size: 12px; padding: 1px 6px; border-radius: 8px; background: var(--panel); }
 .status.completed { color: var(--ok); }

@@ -27,8 +27,8 @@ function decisionRows(id: string, d: Decision): string {
       : table(
           ['strategy', 'estimate', 'feasible', 'note'],
           d.alternatives.map((a) => [
-            td(`${a.strategy === d.strategy ? '<b>' : ''}${esc(a.strategy)}${a.strategy === d.strategy ? '</b> ✓' : ''}`),
-            td(a.cost === null ? '–' : `${esc(formatNumber(a.cost))} ${esc(a.unit)}`, 'num'),
+            td(a.strategy === d.strategy ? `<b>${esc(a.strategy)}</b>&nbsp;✓` : esc(a.strategy), 'nowrap'),
+            td(a.cost === null ? '–' : `${esc(formatNumber(a.cost))}&nbsp;${esc(a.unit)}`, 'num'),
             td(a.feasible ? 'yes' : '<span class="bad">no</span>'),
             td(esc(a.note ?? '')),
           ]),

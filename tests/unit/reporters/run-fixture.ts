@@ -159,8 +159,8 @@ export function fixtureEvents(o: FixtureOptions = {}): RunEvent[] {
         }
         const closes = u.closes;
         const va = valAccuracy(u.trial, epoch + 1);
-        const metrics = { loss: 1.2 - 0.3 * epoch - 0.02 * u.trial, accuracy: va + 0.02 };
-        const validation = { loss: 1.1 - 0.28 * epoch - 0.03 * u.trial, accuracy: va };
+        const metrics = { loss: 1.2 * Math.exp(-0.35 * epoch) - 0.02 * u.trial, accuracy: va + 0.02 };
+        const validation = { loss: 1.1 * Math.exp(-0.3 * epoch) - 0.03 * u.trial, accuracy: va };
         emit({ type: 'unit_finished', node: 'search', trial: u.trial, epoch, partition: u.partition, worker: u.w, seq: u.seq, status: 'completed', seconds: u.secs, examples: 2700, metrics, ...(closes ? { validation } : {}), checkpoint: `checkpoints/search/trial-${u.trial}/e${epoch}-p${u.partition}.ckpt`, bytes_moved: 612096 }, finish);
       }
       t = end + 5;
@@ -168,7 +168,7 @@ export function fixtureEvents(o: FixtureOptions = {}): RunEvent[] {
     for (let trial = 0; trial < trials; trial++) {
       if (stopped.has(trial)) continue;
       const va = valAccuracy(trial, epoch + 1);
-      emit({ type: 'epoch_finished', node: 'search', trial, epoch: epoch + 1, metrics: { loss: 1.2 - 0.3 * epoch - 0.02 * trial, accuracy: va + 0.02, val_loss: 1.1 - 0.28 * epoch - 0.03 * trial, val_accuracy: va } }, t);
+      emit({ type: 'epoch_finished', node: 'search', trial, epoch: epoch + 1, metrics: { loss: 1.2 * Math.exp(-0.35 * epoch) - 0.02 * trial, accuracy: va + 0.02, val_loss: 1.1 * Math.exp(-0.3 * epoch) - 0.03 * trial, val_accuracy: va } }, t);
     }
   }
   let best: { trial: number; value: number } | undefined;
@@ -176,7 +176,7 @@ export function fixtureEvents(o: FixtureOptions = {}): RunEvent[] {
     if (stopped.has(trial)) continue;
     const va = valAccuracy(trial, epochs);
     if (!best || va > best.value) best = { trial, value: va };
-    emit({ type: 'trial_finished', node: 'search', trial, params: PARAMS[trial % PARAMS.length]!, status: 'completed', epochs, metrics: { loss: 1.2 - 0.3 * (epochs - 1) - 0.02 * trial, accuracy: va + 0.02, val_loss: 1.1 - 0.28 * (epochs - 1) - 0.03 * trial, val_accuracy: va }, objective: { metric: 'val_accuracy', mode: 'max', value: va }, checkpoint: `checkpoints/search/trial-${trial}/e${epochs - 1}-p0.ckpt`, seconds: (t - trainStart) / 1000, bytes_moved: 612096 * epochs * P }, t);
+    emit({ type: 'trial_finished', node: 'search', trial, params: PARAMS[trial % PARAMS.length]!, status: 'completed', epochs, metrics: { loss: 1.2 * Math.exp(-0.35 * (epochs - 1)) - 0.02 * trial, accuracy: va + 0.02, val_loss: 1.1 * Math.exp(-0.3 * (epochs - 1)) - 0.03 * trial, val_accuracy: va }, objective: { metric: 'val_accuracy', mode: 'max', value: va }, checkpoint: `checkpoints/search/trial-${trial}/e${epochs - 1}-p0.ckpt`, seconds: (t - trainStart) / 1000, bytes_moved: 612096 * epochs * P }, t);
   }
   emit({ type: 'node_finished', node: 'search', op: 'train', status: 'completed', seconds: (t - trainStart) / 1000, path: `${runDir}/best-model` }, t + 100);
   emit({ type: 'node_started', node: 'test_metrics', op: 'evaluate' });

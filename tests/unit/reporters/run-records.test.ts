@@ -91,7 +91,7 @@ test('the HTML report is one self-contained page with every chart and the plan d
   assert.equal((html.match(/class="unit trial/g) ?? []).length, 24, 'one bar per unit');
   assert.match(html, /hopper is estimated 34% faster/);
   assert.match(html, /<td>no synchronous all-reduce on local workers<\/td>/);
-  assert.match(html, /<td class="num">41\.50 s<\/td>/);
+  assert.match(html, /<td class="num">41\.50&nbsp;s<\/td>/);
   assert.match(html, /best model <code>[^<]*20260301-100000-quickstart\/best-model<\/code>/);
   // Text from the run is escaped.
   const tricky = readRun(failed);
