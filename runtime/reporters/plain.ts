@@ -37,6 +37,11 @@ export class PlainReporter implements EventSink {
     this.out.write(`${text}\n`);
   }
 
+  /** Tells the name of a train step's objective, for a reporter that did not see its trials finish. */
+  knowObjective(node: string, metric: string): void {
+    this.objectiveOf.set(node, metric);
+  }
+
   private path(p: string): string {
     const r = relative(this.options.cwd, p);
     // Inside the working directory a relative path is shorter; outside it, `../../tmp/x` reads worse than `/tmp/x`.

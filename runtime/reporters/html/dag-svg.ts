@@ -13,7 +13,7 @@ const COL = 205;
 const ROW = 70;
 const PAD = 16;
 
-const STATUS_CLASS: Record<string, string> = { completed: 'ok', cached: 'ok', failed: 'failed', running: 'running', pending: 'pending' };
+const STATUS_CLASS: Record<string, string> = { completed: 'ok', cached: 'ok', failed: 'failed', stopped: 'running', running: 'running', pending: 'pending' };
 
 export function dagSvg(plan: ExecutionPlan, nodes: readonly NodeView[]): string {
   const pos = new Map<string, { x: number; y: number }>();

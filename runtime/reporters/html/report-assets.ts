@@ -69,7 +69,7 @@ table.inner td, table.inner th { border: none; padding: 1px 8px 1px 0; }
 .status { font-size: 12px; padding: 1px 6px; border-radius: 8px; background: var(--panel); }
 .status.completed { color: var(--ok); }
 .status.failed, .bad { color: var(--bad); }
-.status.stopped_early, .status.running { color: var(--warn); }
+.status.stopped_early, .status.running, .status.paused, .status.stopped { color: var(--warn); }
 .log li.warn { color: var(--warn); }
 .log li.error { color: var(--bad); }
 footer { color: var(--muted); font-size: 12px; padding: 30px 20px 24px; }

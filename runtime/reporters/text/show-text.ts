@@ -5,7 +5,7 @@ import { metricNames, objectiveOf, rankTrials } from '../view/leaderboard.js';
 import { displayPath, startedText } from './runs-list.js';
 import { textTable } from './table.js';
 
-const ICON: Record<string, string> = { completed: '✓', cached: '✓', failed: '✗', running: '…', pending: '·' };
+const ICON: Record<string, string> = { completed: '✓', cached: '✓', failed: '✗', stopped: '■', running: '…', pending: '·' };
 
 export function showText(r: RunRecord, cwd: string): string[] {
   const s = r.state;

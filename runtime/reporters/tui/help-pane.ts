@@ -2,13 +2,13 @@
 import { seg, titleSegs, type Seg } from './line.js';
 
 const HELP: [string, string][] = [
-  ['q', 'stop gracefully: running units finish and checkpoint (like Ctrl-C); resume later with dlc run --resume'],
+  ['q', 'stop gracefully: running units finish and checkpoint; dlc run --resume continues'],
   ['Ctrl-C', 'the same; a second Ctrl-C kills the workers at once'],
   ['p', 'timeline marks: trial ids or partition numbers'],
   ['?  Esc', 'close this help'],
   ['', ''],
   ['steps', 'one line per wave of the DAG: ✓ done  ▶ running  · waiting  ✗ failed'],
-  ['trials', 'best first by the search objective; ★ the best so far; curve: the objective per epoch'],
+  ['trials', 'best first by the objective; ★ the best so far; curve: the objective by epoch; early: stopped early'],
   ['workers', 'what each worker trained over time: model hopping moves trials between partitions'],
   ['', ''],
   ['', 'Everything here is rebuilt from the run directory: dlc show RUN, dlc report RUN'],

@@ -9,7 +9,7 @@ import type { NodeView, RunState } from '../view/run-state.js';
 import { seg, segsWidth, titleSegs, type Seg } from './line.js';
 import { STATUS_COLOR } from './trial-colors.js';
 
-const ICON: Record<NodeView['status'], string> = { pending: '·', running: '▶', completed: '✓', cached: '✓', failed: '✗' };
+const ICON: Record<NodeView['status'], string> = { pending: '·', running: '▶', completed: '✓', cached: '✓', failed: '✗', stopped: '■' };
 
 function nodeSegs(node: NodeView, now: number): Seg[] {
   const color = STATUS_COLOR[node.status];

@@ -12,5 +12,7 @@ export const STATUS_COLOR: Record<string, string> = {
   stopped_early: 'cyan',
   failed: 'red',
   lost: 'red',
+  stopped: 'yellow',
+  paused: 'yellow',
   pending: 'gray',
 };

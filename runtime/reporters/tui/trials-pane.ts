@@ -19,7 +19,7 @@ interface Column {
   cell: (r: RankedTrial) => Seg;
 }
 
-const STATUS_TEXT: Record<string, string> = { running: 'running', completed: 'done', stopped_early: 'stopped', failed: 'failed' };
+const STATUS_TEXT: Record<string, string> = { running: 'running', completed: 'done', stopped_early: 'early', failed: 'failed', paused: 'paused' };
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   const t = [...text].length > width ? `${[...text].slice(0, Math.max(0, width - 1)).join('')}…` : text;
@@ -111,10 +111,11 @@ export function trialsLines({ state, node, width, rows, epochs, configurations }
   const row = (cells: Seg[]): Seg[] => cells.flatMap((s, i) => (i === 0 ? [s] : [seg('  '), s]));
 
   const running = ranked.filter((r) => r.trial.status === 'running').length;
-  const done = ranked.length - running;
+  const paused = ranked.filter((r) => r.trial.status === 'paused').length;
+  const done = ranked.length - running - paused;
   const queued = configurations !== null ? Math.max(0, configurations - ranked.length) : 0;
   const hidden = Math.max(0, ranked.length - rows);
-  const note = [`${running} running`, `${done} done`, ...(queued > 0 ? [`${queued} queued`] : []), ...(hidden > 0 ? [`${hidden} more not shown`] : [])].join(' · ');
+  const note = [...(paused > 0 ? [`${paused} paused`] : [`${running} running`]), `${done} done`, ...(queued > 0 ? [`${queued} queued`] : []), ...(hidden > 0 ? [`${hidden} more not shown`] : [])].join(' · ');
   const long = `trials · ${node} · ranked by ${metric} (${mode})`;
   const title = long.length + note.length + 8 <= width ? long : `trials · by ${metric} (${mode})`;
   const lines: Seg[][] = [titleSegs(title, width, note)];

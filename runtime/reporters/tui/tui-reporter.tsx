@@ -64,6 +64,10 @@ export class TuiReporter implements EventSink, RunStore {
     await new Promise((resolve) => setTimeout(resolve, 30));
     this.instance.unmount();
     await this.instance.waitUntilExit().catch(() => undefined);
-    if (this.finishedEvent) new PlainReporter(this.options.out, { color: this.options.color, cwd: this.options.cwd }).emit(this.finishedEvent);
+    if (this.finishedEvent) {
+      const summary = new PlainReporter(this.options.out, { color: this.options.color, cwd: this.options.cwd });
+      for (const [node, objective] of Object.entries(this.state.objectives)) summary.knowObjective(node, objective.metric);
+      summary.emit(this.finishedEvent);
+    }
   }
 }

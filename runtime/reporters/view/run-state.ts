@@ -6,8 +6,10 @@
 import type { Metrics, RunEvent, RunFinished } from '../../events/types.js';
 import type { NodeOutline, Objective, PlanOutline, TrainingOutline } from './plan-outline.js';
 
-export type NodeStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cached';
-export type TrialStatus = 'running' | 'completed' | 'stopped_early' | 'failed';
+/** `stopped`: cut short by a stop request (the runtime reports it as failed with the error `interrupted`). */
+export type NodeStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cached' | 'stopped';
+/** `paused`: still running when the run was stopped; `dlc run --resume` continues it. */
+export type TrialStatus = 'running' | 'completed' | 'stopped_early' | 'failed' | 'paused';
 export type UnitStatus = 'running' | 'completed' | 'failed' | 'lost';
 
 export interface NodeView {
@@ -149,6 +151,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
           firstStartedAt: state.run?.firstStartedAt ?? at,
         },
         finished: undefined,
+        trials: state.trials.map((t) => (t.status === 'paused' ? { ...t, status: 'running' } : t)),
         // Workers and units in flight belong to the session that ended; the new one starts its own.
         workers: [],
         units: state.units.map((u) => (u.status === 'running' ? { ...u, status: 'lost', end: u.end ?? state.lastAt, earlier: true } : { ...u, earlier: true })),
@@ -167,10 +170,11 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
     case 'node_progress':
       return { ...s, nodes: withNode(s, event.node, '', (n) => ({ ...n, progress: { done: event.done, total: event.total } })) };
     case 'node_finished': {
+      const stopped = event.status === 'failed' && event.error === 'interrupted';
       const nodes = withNode(s, event.node, event.op, (n) => ({
         ...n,
         op: event.op || n.op,
-        status: event.status,
+        status: stopped ? 'stopped' : event.status,
         finishedAt: at,
         seconds: event.seconds,
         ...(event.rows ? { rows: event.rows } : {}),
@@ -178,7 +182,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         ...(event.path !== undefined ? { path: event.path } : {}),
         ...(event.error !== undefined ? { error: event.error } : {}),
       }));
-      const log = event.status === 'failed' ? appendLog(s.log, { at, level: 'error', message: `${event.node} failed${event.error ? `: ${event.error}` : ''}` }) : s.log;
+      const log = event.status === 'failed' && !stopped ? appendLog(s.log, { at, level: 'error', message: `${event.node} failed${event.error ? `: ${event.error}` : ''}` }) : s.log;
       return { ...s, nodes, log };
     }
     case 'trial_started': {
@@ -240,6 +244,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
       return {
         ...s,
         finished: { ...rest, at },
+        trials: s.trials.map((t) => (t.status === 'running' ? { ...t, status: event.status === 'interrupted' ? 'paused' : 'failed' } : t)),
         // Units still marked running were cut off by the stop.
         units: s.units.map((u) => (u.status === 'running' ? { ...u, status: 'lost', end: at } : u)),
       };

@@ -160,3 +160,21 @@ test('sparklines share a scale; bars fill by eighths; lanes sample time onto col
   // Every trial shows up on the lane at this resolution.
   assert.deepEqual(new Set(cells.filter((c) => c !== null).map((c) => c!.trial)), new Set([0, 1, 2, 3]));
 });
+
+test('a stop: the train step shows as stopped, not failed; its trials pause until a resume', () => {
+  const all = fixtureEvents();
+  const cut = all.findIndex((e) => e.type === 'unit_started' && e.seq === 9);
+  const time = (ms: number) => new Date(T0 + ms).toISOString();
+  const stoppedRun: RunEvent[] = [
+    ...all.slice(0, cut + 1),
+    { type: 'node_finished', node: 'search', op: 'train', status: 'failed', seconds: 5, error: 'interrupted', time: time(30_000) },
+    { type: 'run_finished', status: 'interrupted', run_dir: '/runs/x', seconds: 30, best: null, bytes_moved: 0, time: time(30_001) },
+  ];
+  const state = runStateOf(stoppedRun, outline);
+  assert.equal(state.nodes.find((n) => n.id === 'search')!.status, 'stopped');
+  assert.ok(state.trials.every((t) => t.status === 'paused'));
+  assert.ok(!state.log.some((l) => l.level === 'error'), 'a stop is not an error');
+  const resumed = reduceRun(state, { ...(all[0] as Extract<RunEvent, { type: 'run_started' }>), resumed: true, time: time(60_000) });
+  assert.ok(resumed.trials.every((t) => t.status === 'running'));
+  assert.equal(resumed.finished, undefined);
+});
