@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ROOT, runCli } from '../helpers.js';
+import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
 
 /**
  * `dlc --help` and `dlc lint` must start fast: nothing that only running a pipeline needs (TensorFlow.js,
@@ -48,4 +49,15 @@ test('dlc lint specs/tabular-join.yaml loads none of the heavy packages', () => 
   // The data inspector is loaded with require(); seeing its modules shows that graph is recorded too.
   assert.ok(urls.some((u) => u.endsWith('/dist/runtime/data/inspect/csv.js')), 'the recorder saw the CSV inspector');
   assertNothingHeavy(urls, 'dlc lint specs/tabular-join.yaml');
+});
+
+test('dlc runs, dlc show and dlc report read run directories without the terminal UI or TensorFlow.js', () => {
+  const run = join(tmp, 'runs', '20260301-100000-quickstart');
+  writeFixtureRun(run);
+  const heavy = [...HEAVY, 'playwright-core/'];
+  for (const args of [['runs', tmp], ['show', run], ['report', run, '-o', join(tmp, 'r.html')]]) {
+    const urls = loadedModules(args);
+    assert.ok(urls.some((u) => u.includes('/dist/runtime/reporters/')), `dlc ${args[0]} loaded its reporter`);
+    assert.deepEqual(urls.filter((u) => heavy.some((h) => u.includes(`/node_modules/${h}`))), [], `dlc ${args[0]} loaded modules it does not need`);
+  }
 });
