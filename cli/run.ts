@@ -91,7 +91,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
   let tui: import('../runtime/events/types.js').EventSink | undefined;
   if (reporter === 'json') bus.add(new NdjsonStreamSink(ctx.stdout));
   else if (reporter === 'tui') {
-    const { TuiReporter } = await import('../runtime/reporters/tui/tui-reporter.js');
+    const { TuiReporter } = await (await import('../runtime/reporters/tui/load-tui.js')).loadTuiReporter();
     const { outlineOf } = await import('../runtime/reporters/view/plan-outline.js');
     tui = new TuiReporter({ out: ctx.stderr, input: process.stdin, color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, outline: outlineOf(plan), earlier, onStop: requestStop });
     bus.add(tui);

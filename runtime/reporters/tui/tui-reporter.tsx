@@ -10,6 +10,9 @@ import type { PlanOutline } from '../view/plan-outline.js';
 import { initialRunState, reduceRun, type RunState } from '../view/run-state.js';
 import { LiveApp, type RunStore } from './live-app.js';
 
+/** Longest a new event waits before it is drawn. */
+const NOTIFY_MS = 250;
+
 export interface TuiOptions {
   /** The terminal to draw on (stderr: stdout stays free for output a user redirects). */
   out: NodeJS.WriteStream;
@@ -27,6 +30,7 @@ export class TuiReporter implements EventSink, RunStore {
   private readonly listeners = new Set<() => void>();
   private readonly instance: Instance;
   private closed = false;
+  private pending: NodeJS.Timeout | undefined;
   private finishedEvent: RunEvent | undefined;
 
   constructor(private readonly options: TuiOptions) {
@@ -53,6 +57,15 @@ export class TuiReporter implements EventSink, RunStore {
     if (this.closed) return;
     this.state = reduceRun(this.state, event);
     if (event.type === 'run_finished') this.finishedEvent = event;
+    // Events come in bursts (a unit ends, the next starts, an epoch closes): one redraw per burst keeps
+    // the driver's CPU for the run on a machine whose cores the workers use.
+    if (event.type === 'run_finished') this.notify();
+    else this.pending ??= setTimeout(() => this.notify(), NOTIFY_MS);
+  }
+
+  private notify(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
     for (const l of this.listeners) l();
   }
 
@@ -60,6 +73,7 @@ export class TuiReporter implements EventSink, RunStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.notify();
     // Let React commit the last state before the final frame is written.
     await new Promise((resolve) => setTimeout(resolve, 30));
     this.instance.unmount();
