@@ -39,9 +39,9 @@ async function waitForScreen(what: string, pred: (screen: string) => boolean, ti
   assert.fail(`timed out waiting for ${what}; the screen:\n${lines.join('\n')}`);
 }
 
-function assertFitsWhileRunning(lines: string[]): void {
-  assert.ok(lines.length <= 29, `${lines.length} lines drawn on a 30-line terminal`);
-  for (const l of lines) assert.ok([...l].length <= 99, `a line as wide as the terminal: ${JSON.stringify(l)}`);
+function assertFitsWhileRunning(lines: string[], columns = 100, rows = 30): void {
+  assert.ok(lines.length <= rows - 1, `${lines.length} lines drawn on a ${rows}-line terminal`);
+  for (const l of lines) assert.ok([...l].length <= columns - 1, `a line as wide as the terminal: ${JSON.stringify(l)}`);
 }
 
 test('dlc run on a terminal: live steps, leaderboard and worker timeline; ? help, p marks, q stops gracefully', { skip: hasTmux ? false : 'tmux is not installed (Debian package tmux)', timeout: 240_000 }, async () => {
@@ -80,6 +80,15 @@ test('dlc run on a terminal: live steps, leaderboard and worker timeline; ? help
   await waitForScreen('the help closed', (s) => !/─ help/.test(s) && /─ trials/.test(s));
   tmux('send-keys', '-t', 'run', 'p');
   await waitForScreen('partition marks', (s) => /marks: partition/.test(s));
+
+  // A smaller terminal: the screen is drawn anew to fit, with nothing left of the wider frame.
+  tmux('resize-window', '-t', 'run', '-x', '80', '-y', '24');
+  lines = await waitForScreen('the screen redrawn for 80×24', (s) => {
+    const l = s.split('\n');
+    return l.length <= 23 && l.every((x) => [...x].length <= 79) && /─ trials/.test(s);
+  });
+  assert.match(lines[0]!, /^dlc run quickstart {2}run {2}running \d+:\d\d +\? help {2}q stop$/);
+  assert.equal(lines.filter((l) => l.startsWith('dlc run quickstart')).length, 1, 'pieces of the old frame are left');
 
   // 3. The screen moved on without any key: more units are done.
   lines = await waitForScreen('progress', (s) => Number(/(\d+)\/40 units/.exec(s)?.[1] ?? 0) > Number(before) || /done in/.test(s));

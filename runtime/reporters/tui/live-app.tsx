@@ -32,7 +32,12 @@ function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: 
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (fixed) return;
-    const onResize = () => setSize(read());
+    // A terminal rewraps the old frame when it narrows, leaving pieces that ink no longer knows to erase;
+    // the screen is cleared and drawn anew from its top.
+    const onResize = () => {
+      stdout.write('\u001b[2J\u001b[H');
+      setSize(read());
+    };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -18,7 +18,9 @@ export function timelineLines(state: RunState, node: string | undefined, width: 
   const labelWidth = Math.max(...lanes.map((l) => l.worker.length)) + 1 + 12;
   const columns = Math.max(10, width - labelWidth - 1);
   const span = formatClock((window.to - window.from) / 1000);
-  const lines: Seg[][] = [titleSegs(`workers · units over time`, width, `marks: ${marks === 'trials' ? 'trial' : 'partition'} (p toggles) · ${span}`)];
+  const mark = marks === 'trials' ? 'trial' : 'partition';
+  const long = `marks: ${mark} (p toggles) · ${span}`;
+  const lines: Seg[][] = [titleSegs(`workers · units over time`, width, 30 + long.length <= width ? long : `${mark} · ${span}`)];
   for (const lane of lanes) {
     const worker = state.workers.find((w) => w.id === lane.worker);
     const current = lane.units.findLast((u) => u.status === 'running');
