@@ -37,7 +37,7 @@ export function headerLines({ state, now, width, lines, stopping, keys }: Header
   // The run id gives way first: the state matters more on a narrow terminal.
   const withId = [...name, ...id, seg('  '), ...status];
   const left = segsWidth(withId) <= width ? withId : [...name, seg('  '), ...status];
-  const keyText = keys && !state.finished ? '? help  q stop' : '';
+  const keyText = !keys || state.finished ? '' : stopping ? 'q again aborts' : '? help  q stop';
   const gap = width - segsWidth(left) - keyText.length;
   const first = gap >= 2 ? [...left, seg(' '.repeat(gap)), seg(keyText, { dim: true })] : left;
   if (lines === 1) return [first];
