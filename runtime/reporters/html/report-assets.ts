@@ -63,8 +63,12 @@ th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.inner { margin: 0; }
 .nowrap { white-space: nowrap; }
-table.decisions td:nth-child(5) { min-width: 420px; }
-table.decisions td:nth-child(6) { min-width: 180px; max-width: 260px; }
+.decision { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; margin: 8px 0 14px; }
+.decision h4 { margin: 2px 0 4px; font-size: 14px; font-weight: 500; }
+.decision p { margin: 4px 0 8px; }
+table.alternatives td:last-child, table.inputs td:last-child { color: var(--muted); }
+details summary { cursor: pointer; color: var(--accent); margin: 6px 0; }
+td.muted { color: var(--muted); }
 table.inner td, table.inner th { border: none; padding: 1px 8px 1px 0; }
 .status { font-size: 12px; padding: 1px 6px; border-radius: 8px; background: var(--panel); }
 .status.completed { color: var(--ok); }

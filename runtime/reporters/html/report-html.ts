@@ -4,7 +4,7 @@
  * each hyperparameter, trials, the plan's DAG with its decisions. Styles, charts and the small script are
  * inline; the page loads nothing from anywhere, so it can be mailed or archived with the run.
  */
-import type { Decision } from '../../../compiler/phases/5-plan/plan-types.js';
+import type { Decision, DecisionInput } from '../../../compiler/phases/5-plan/plan-types.js';
 import { formatBytes, formatNumber, formatSeconds, formatValue, paramsText } from '../format.js';
 import type { RunRecord } from '../run-records/read-run.js';
 import { displayPath, startedText } from '../text/runs-list.js';
@@ -20,22 +20,60 @@ const table = (head: string[], rows: string[][], cls = ''): string =>
   `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
 const td = (v: string, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}>${v}</td>`;
 
-function decisionRows(id: string, d: Decision): string {
+/** Bytes as the planner's own notes write them (KiB, MiB), so the inputs and the notes agree. */
+function binaryBytes(v: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let x = v;
+  let i = 0;
+  while (Math.abs(x) >= 1024 && i < units.length - 1) {
+    x /= 1024;
+    i++;
+  }
+  return i === 0 ? `${x} B` : `${x.toFixed(x >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+function inputValue(input: DecisionInput): string {
+  if (input.value === null) return 'unknown';
+  if (typeof input.value === 'number' && input.unit === 'B') return binaryBytes(input.value);
+  if (typeof input.value === 'number' && input.unit?.endsWith('/s') && input.unit.startsWith('B')) return `${binaryBytes(input.value)}/s`;
+  const v = typeof input.value === 'number' ? input.value.toLocaleString('en-US', { maximumSignificantDigits: 6 }) : formatValue(input.value);
+  return input.unit ? `${v} ${input.unit}` : v;
+}
+
+/** A planner decision: what was asked and chosen, why, every alternative's estimate, and the inputs used. */
+function decisionBlock(id: string, d: Decision): string {
+  const bytes = d.alternatives.some((a) => a.bytes_moved !== undefined || a.storage_bytes !== undefined);
+  const sizeOf = (v: number | null | undefined): string => (v === undefined || v === null ? '–' : esc(binaryBytes(v)));
   const alternatives =
     d.alternatives.length === 0
-      ? '<span class="muted">no estimates</span>'
+      ? '<p class="muted">no alternatives were estimated</p>'
       : table(
-          ['strategy', 'estimate', 'feasible', 'note'],
+          ['strategy', 'estimate', ...(bytes ? ['moved', 'stored'] : []), 'feasible', 'note'],
           d.alternatives.map((a) => [
             td(a.strategy === d.strategy ? `<b>${esc(a.strategy)}</b>&nbsp;✓` : esc(a.strategy), 'nowrap'),
-            td(a.cost === null ? '–' : `${esc(formatNumber(a.cost))}&nbsp;${esc(a.unit)}`, 'num'),
+            td(a.cost === null ? '–' : `${esc(formatNumber(a.cost))}&nbsp;${esc(a.unit)}`, 'num nowrap'),
+            ...(bytes ? [td(sizeOf(a.bytes_moved), 'num nowrap'), td(sizeOf(a.storage_bytes), 'num nowrap')] : []),
             td(a.feasible ? 'yes' : '<span class="bad">no</span>'),
             td(esc(a.note ?? '')),
           ]),
-          'inner',
+          'alternatives',
         );
-  const inputs = Object.entries(d.inputs).length === 0 ? '<span class="muted">–</span>' : Object.entries(d.inputs).map(([k, v]) => `<code>${esc(k)}=${esc(formatValue(v))}</code>`).join(' ');
-  return `<tr>${td(`<b>${esc(id)}</b>`)}${td(esc(d.kind))}${td(esc(d.requested))}${td(d.strategy === null ? '<span class="muted">not decided</span>' : `<b>${esc(d.strategy)}</b>`)}${td(alternatives)}${td(esc(d.reason))}${td(inputs)}</tr>`;
+  const inputs = Object.entries(d.inputs ?? {});
+  const settings = Object.entries(d.settings ?? {});
+  const inputsTable =
+    inputs.length === 0
+      ? ''
+      : `<details><summary>${inputs.length} inputs the estimates used</summary>${table(
+          ['input', 'value', 'from', 'how'],
+          inputs.map(([k, v]) => [td(`<code>${esc(k)}</code>`), td(esc(inputValue(v)), 'num nowrap'), td(esc(v.from), 'nowrap'), td(esc(v.note ?? ''), 'muted')]),
+          'inputs',
+        )}</details>`;
+  return `<div class="decision">
+  <h4><code>${esc(id)}</code> ${esc(d.kind)}: asked <b>${esc(d.requested)}</b>, chosen <b>${esc(d.strategy)}</b>${settings.length > 0 ? ` <span class="muted">(${settings.map(([k, v]) => `${esc(k)} ${esc(formatValue(v))}`).join(', ')})</span>` : ''}</h4>
+  <p>${esc(d.reason)}</p>
+  ${alternatives}
+  ${inputsTable}
+</div>`;
 }
 
 export function reportHtml(r: RunRecord, options: { cwd: string; generatedAt?: Date }): string {
@@ -101,7 +139,7 @@ export function reportHtml(r: RunRecord, options: { cwd: string; generatedAt?: D
   }
 
   const plan = r.plan;
-  const decisions = plan ? plan.nodes.filter((n) => n.decision).map((n) => decisionRows(n.id, n.decision!)) : [];
+  const decisions = plan ? plan.nodes.filter((n) => n.decision).map((n) => decisionBlock(n.id, n.decision!)) : [];
   const stepRows = s.nodes.map((n) => [
     td(`<span class="status ${esc(n.status)}">${esc(n.status)}</span>`),
     td(`<b>${esc(n.id)}</b>`),
@@ -137,7 +175,7 @@ ${sections.join('\n')}
   <h2>Plan</h2>
   ${plan ? `<div class="scroll">${dagSvg(plan, s.nodes)}</div>` : '<p class="muted">plan.json could not be read</p>'}
   <h3>Decisions</h3>
-  ${decisions.length > 0 ? `<div class="scroll"><table class="decisions"><thead><tr><th>step</th><th>kind</th><th>asked</th><th>chosen</th><th>alternatives with estimates</th><th>reason</th><th>inputs</th></tr></thead><tbody>${decisions.join('')}</tbody></table></div>` : '<p class="muted">this plan made no decisions</p>'}
+  ${decisions.length > 0 ? decisions.join('\n') : '<p class="muted">this plan made no decisions</p>'}
   <h3>Steps</h3>
   ${table(['', 'step', 'op', 'time', 'rows', 'result'], stepRows, 'steps')}
 </section>

@@ -46,8 +46,8 @@ function trainingOf(node: ExecutionPlan['nodes'][number]): TrainingOutline {
   const objective = isRecord(search?.objective) ? search.objective : undefined;
   const data = isRecord(config.data) ? config.data : undefined;
   const parallelism = config.parallelism;
-  const partitions = isRecord(parallelism) && typeof parallelism.partitions === 'number' ? parallelism.partitions : null;
-  const strategy = node.decision?.strategy ?? (typeof parallelism === 'string' ? parallelism : isRecord(parallelism) && typeof parallelism.strategy === 'string' ? parallelism.strategy : null);
+  const partitions = node.decision?.settings?.partitions ?? (isRecord(parallelism) && typeof parallelism.partitions === 'number' ? parallelism.partitions : null);
+  const strategy = node.strategy ?? node.decision?.strategy ?? (typeof parallelism === 'string' ? parallelism : isRecord(parallelism) && typeof parallelism.strategy === 'string' ? parallelism.strategy : null);
   const epochs = typeof config.epochs === 'number' ? config.epochs : config.epochs === undefined ? 1 : null;
   return {
     configurations: node.training?.configurations ?? (search === undefined ? 1 : null),

@@ -91,7 +91,9 @@ test('the HTML report is one self-contained page with every chart and the plan d
   assert.equal((html.match(/class="unit trial/g) ?? []).length, 24, 'one bar per unit');
   assert.match(html, /hopper is estimated 34% faster/);
   assert.match(html, /<td>no synchronous all-reduce on local workers<\/td>/);
-  assert.match(html, /<td class="num">41\.50&nbsp;s<\/td>/);
+  assert.match(html, /<td class="num nowrap">41\.50&nbsp;s<\/td>/);
+  assert.match(html, /asked <b>auto<\/b>, chosen <b>hopper<\/b> <span class="muted">\(partitions 2\)<\/span>/);
+  assert.match(html, /<code>rows<\/code><\/td><td class="num nowrap">5,401 rows<\/td><td class="nowrap">estimate<\/td><td class="muted">split\.train: 0\.9 of fashion_train<\/td>/);
   assert.match(html, /best model <code>[^<]*20260301-100000-quickstart\/best-model<\/code>/);
   // Text from the run is escaped.
   const tricky = readRun(failed);
