@@ -123,6 +123,21 @@ export const COMMANDS: CommandSpec[] = [
     details: 'Stops gracefully on Ctrl-C or SIGTERM: the unit in progress finishes first.',
   },
   {
+    name: 'deploy',
+    summary: 'print Kubernetes manifests for running a spec on a cluster',
+    usage: 'dlc deploy k8s SPEC [--replicas N] [--image IMAGE] [--storage SIZE] [--storage-class NAME]',
+    positionals: [2, 2],
+    flags: [
+      { name: 'replicas', type: 'string', value: 'N', description: 'worker pods (default resources.workers)' },
+      { name: 'image', type: 'string', value: 'IMAGE', description: 'container image with dlc and the project installed (default dlc-worker:latest)' },
+      { name: 'storage', type: 'string', value: 'SIZE', description: 'size of the shared store volume (default 100Gi)' },
+      { name: 'storage-class', type: 'string', value: 'NAME', description: 'a storage class offering ReadWriteMany volumes' },
+      format,
+    ],
+    load: () => import('./deploy.js'),
+    details: 'Workers get one GPU each (nvidia.com/gpu) when the spec asks for GPUs. See docs/cluster.md.',
+  },
+  {
     name: 'doctor',
     summary: 'show the TensorFlow.js backends, GPUs and versions this machine offers',
     usage: 'dlc doctor [--json]',

@@ -174,7 +174,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
           const step = node.config as unknown as TrainStep;
           const b = await startBackend();
           const strategy = trainStrategyOf(node, bus);
-          const partitionCount = strategy === 'hopper' ? partitionsOf(step, b.alive().length) : b.alive().length;
+          const planned = node.decision?.settings?.partitions;
+          const partitionCount = strategy === 'hopper' ? (typeof planned === 'number' && planned > 0 ? planned : partitionsOf(step, b.alive().length)) : b.alive().length;
           const train = inputTable(node, 'data.train');
           const partitions = await splitIntoPartitions(train, partitionCount, join(workDir, 'train'));
           const validation = node.inputs.some((i) => i.field === 'data.validation') ? [join(workDir, 'validation.arrow')] : [];
@@ -323,8 +324,10 @@ function trialsTable(result: TrainNodeResult): Table {
       trial: t.id,
       status: t.outcome,
       epochs: t.epochs.length,
-      ...Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`hp_${k}`, typeof v === 'object' ? JSON.stringify(v) : v])),
+      // The columns the compiler promises for a train step's `trials` output.
+      ...Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`param_${k}`, typeof v === 'object' ? JSON.stringify(v) : v])),
       ...t.epochs.at(-1)?.metrics,
+      seconds: t.seconds,
     })),
   );
 }

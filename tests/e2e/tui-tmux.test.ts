@@ -102,7 +102,8 @@ test('dlc run on a terminal: live steps, leaderboard and worker timeline; ? help
     assert.match(screen, /^dlc run quickstart {2}run {2}stopped in \d+\.\ds$/m);
     assert.match(screen, /stopping: running units finish and checkpoint/);
     assert.match(screen, /^■ search \d+\.\ds$/m);
-    assert.match(screen, /─ trials · search · ranked by val_accuracy \(max\) ─+ \d paused · \d done/);
+    // At 80 columns the title is shortened when queued trials lengthen its note.
+    assert.match(screen, /─ trials · (search · ranked )?by val_accuracy \(max\) ─+ \d paused · \d done/);
     assert.match(screen, new RegExp(`^stopped after \\d+\\.\\ds; continue with: dlc run --resume ${runDir}$`, 'm'));
   } else {
     // The run was quicker than the key.
