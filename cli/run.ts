@@ -108,17 +108,12 @@ export default async function run(ctx: CommandContext): Promise<number> {
     };
   }
 
-  const bus = new EventBus();
-  bus.add(new NdjsonFileSink(join(dir.path, RUN_FILES.events)));
-  if (ctx.flags.json === true) bus.add(new NdjsonStreamSink(ctx.stdout));
-  else {
-    const { PlainReporter } = await import('../runtime/reporters/plain.js');
-    bus.add(new PlainReporter(ctx.stderr, { color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, verbose: ctx.flags.verbose === true }));
-  }
-
   let stopping = false;
   let backend: import('../runtime/backends/types.js').WorkerBackend | undefined;
-  const onSigint = (): void => {
+  const bus = new EventBus();
+  // The first stop request (Ctrl-C, SIGTERM or `q` in the terminal UI) lets running units finish and
+  // checkpoint; a second one kills the workers.
+  const requestStop = (): void => {
     if (!stopping) {
       stopping = true;
       bus.emit({ type: 'log', level: 'warn', message: 'stopping: running units finish and checkpoint (Ctrl-C again to abort now)' });
@@ -127,6 +122,23 @@ export default async function run(ctx: CommandContext): Promise<number> {
     backend?.kill();
     process.exit(130);
   };
+  const onSigint = requestStop;
+
+  bus.add(new NdjsonFileSink(join(dir.path, RUN_FILES.events)));
+  const { selectReporter } = await import('../runtime/reporters/select-reporter.js');
+  const reporter = selectReporter({ json: ctx.flags.json === true, plain: ctx.flags.plain === true, stderrIsTTY: ctx.stderr.isTTY === true, env: ctx.env });
+  let tui: import('../runtime/events/types.js').EventSink | undefined;
+  if (reporter === 'json') bus.add(new NdjsonStreamSink(ctx.stdout));
+  else if (reporter === 'tui') {
+    const { TuiReporter } = await (await import('../runtime/reporters/tui/load-tui.js')).loadTuiReporter();
+    const { outlineOf } = await import('../runtime/reporters/view/plan-outline.js');
+    tui = new TuiReporter({ out: ctx.stderr, input: process.stdin, color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, outline: outlineOf(plan), earlier, onStop: requestStop });
+    bus.add(tui);
+  } else {
+    const { PlainReporter } = await import('../runtime/reporters/plain.js');
+    bus.add(new PlainReporter(ctx.stderr, { color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, verbose: ctx.flags.verbose === true }));
+  }
+
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
@@ -146,8 +158,11 @@ export default async function run(ctx: CommandContext): Promise<number> {
       },
     });
     await bus.close();
+    tui = undefined;
     return result.status === 'completed' ? 0 : result.status === 'interrupted' ? 130 : 1;
   } finally {
+    // An error out of the run must still give the terminal back (raw mode off, cursor shown).
+    await tui?.close?.();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ROOT, runCli } from '../helpers.js';
+import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
 
 /**
  * `dlc --help` and `dlc lint` must start fast: nothing that only running a pipeline needs (TensorFlow.js,
@@ -57,4 +58,15 @@ test('dlc lint never samples join keys or reads a calibration; dlc plan does bot
   const plan = loadedModules(['plan', 'specs/tabular-join.yaml']);
   assert.equal(plan.filter(sketching).length, 4, 'the key sampler, the two sketches and the calibration cache');
   assertNothingHeavy(plan, 'dlc plan specs/tabular-join.yaml');
+});
+
+test('dlc runs, dlc show and dlc report read run directories without the terminal UI or TensorFlow.js', () => {
+  const run = join(tmp, 'runs', '20260301-100000-quickstart');
+  writeFixtureRun(run);
+  const heavy = [...HEAVY, 'playwright-core/'];
+  for (const args of [['runs', tmp], ['show', run], ['report', run, '-o', join(tmp, 'r.html')]]) {
+    const urls = loadedModules(args);
+    assert.ok(urls.some((u) => u.includes('/dist/runtime/reporters/')), `dlc ${args[0]} loaded its reporter`);
+    assert.deepEqual(urls.filter((u) => heavy.some((h) => u.includes(`/node_modules/${h}`))), [], `dlc ${args[0]} loaded modules it does not need`);
+  }
 });
