@@ -158,7 +158,14 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         const began = performance.now();
         const workDir = join(dir.path, RUN_FILES.work, node.id);
         mkdirSync(workDir, { recursive: true });
-        const ctx: RelationalContext = { seed: plan.seed, workDir, workers: plan.resources.workers };
+        const ctx: RelationalContext = {
+          seed: plan.seed,
+          workDir,
+          workers: plan.resources.workers,
+          onProgress: (done, total) => {
+            if (total !== undefined) bus.emit({ type: 'node_progress', node: node.id, done, total });
+          },
+        };
         bus.emit({ type: 'node_started', node: node.id, op: node.op });
         const seconds = () => Math.round(performance.now() - began) / 1000;
         const rowsOf = (outputs: NodeOutputs) => Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, t.numRows]));
