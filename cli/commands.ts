@@ -49,6 +49,7 @@ export const COMMANDS: CommandSpec[] = [
       { name: 'resume', type: 'string', value: 'RUN_DIR', description: 'continue a stopped or killed run from its directory' },
       { name: 'replay', type: 'string', value: 'RUN_DIR', description: "repeat another run's order of units (model hopping visits)" },
       { name: 'backend', type: 'string', value: 'wasm|cpu|tfjs-node|tfjs-node-gpu', description: 'TensorFlow.js backend to prefer in the workers (default: the best installed)' },
+      { name: 'no-cache', type: 'boolean', description: 'recompute every step instead of reusing unchanged outputs from .dlc-cache/' },
       { name: 'cluster', type: 'string', value: 'URL', description: 'run on dlc workers through Redis (redis://host:port/db; password from DLC_REDIS_PASSWORD)' },
       { name: 'store', type: 'string', value: 'PATH', description: 'the shared store of a cluster run (overrides resources.cluster.store)' },
       format,

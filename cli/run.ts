@@ -5,7 +5,7 @@
  * finish and checkpoint), a second Ctrl-C kills the workers. Exit 0 done, 1 failed, 2 usage, 130 stopped.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ExecutionPlan } from '../compiler/phases/5-plan/plan-types.js';
 import type { CommandContext } from './commands.js';
 import { compileSpec } from './compile-spec.js';
@@ -144,8 +144,13 @@ export default async function run(ctx: CommandContext): Promise<number> {
   try {
     const { executeRun } = await import('../runtime/run/execute.js');
     const backendFlag = typeof ctx.flags.backend === 'string' ? ctx.flags.backend : undefined;
+    const { StepCache } = await import('../runtime/store/step-cache.js');
+    const { dlcVersion } = await import('./version.js');
+    const cacheDir = ctx.env.DLC_CACHE_DIR ? resolve(ctx.cwd, ctx.env.DLC_CACHE_DIR) : join(dirname(plan.spec_file), '.dlc-cache');
+    const cache = ctx.flags['no-cache'] === true ? undefined : new StepCache(cacheDir, dlcVersion());
     const result = await executeRun({
       plan,
+      ...(cache ? { cache } : {}),
       dir,
       bus,
       earlierEvents: earlier,
