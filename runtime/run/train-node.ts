@@ -55,6 +55,8 @@ export interface TrainNodeOptions {
   replay?: VisitEntry[];
   /** First `seq` to number this run's units from (after an earlier run's). */
   seqBase?: number;
+  /** The spec's directory: external trainer commands run there. */
+  specDir?: string;
   /** Set to stop handing out units (graceful stop); running units finish. */
   stopRequested: () => boolean;
 }
@@ -93,7 +95,15 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     const batchSize = Number(bindValue(step.batch_size ?? 32, c.params));
     trials.set(c.id, newTrial(c.id, c.params, epochs, batchSize, deriveSeed(seed, 'trial', c.id)));
   }
-  const setupOf = (t: TrialRecord): TrialSetup => ({ node: node.id, step: node.config, params: t.params, seed: t.seed, features: step.features, label: step.label });
+  const setupOf = (t: TrialRecord): TrialSetup => ({
+    node: node.id,
+    step: node.config,
+    params: t.params,
+    seed: t.seed,
+    features: step.features,
+    label: step.label,
+    ...(options.specDir !== undefined ? { cwd: options.specDir } : {}),
+  });
   const stoppingOf = (t: TrialRecord) => earlyStoppingOf(bindValue(step.early_stopping, t.params));
   const maxEpochs = Math.max(0, ...[...trials.values()].map((t) => t.epochsWanted));
   const P = options.strategy === 'hopper' ? data.partitions.length : 1;
@@ -174,6 +184,9 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
   }
 
   let seq = options.seqBase ?? 0;
+  // Units the search still plans: those done plus those of trials still running (early stopping shrinks it).
+  let unitsDone = (options.earlier ?? []).length;
+  const plannedUnits = (): number => unitsDone + [...trials.values()].filter((t) => t.outcome === 'running').reduce((n, t) => n + Math.max(0, t.epochsWanted - t.epochs.length) * P - (unitsDoneInEpoch.get(t.id) ?? 0), 0);
   const idle = new Set(workers);
   let inFlight = 0;
   let fatal: string | undefined;
@@ -262,6 +275,8 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
               bytes_moved: moved,
             });
             applyUnit(unit, { metrics: result.metrics, ...(result.validation ? { validation: result.validation } : {}), examples: result.examples, seconds: result.seconds, checkpoint, bytesMoved: moved }, true);
+            unitsDone++;
+            bus.emit({ type: 'node_progress', node: node.id, done: unitsDone, total: plannedUnits() });
           },
           (error: unknown) => {
             const seconds = round((performance.now() - began) / 1000);
