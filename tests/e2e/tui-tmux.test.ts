@@ -47,7 +47,7 @@ function assertFitsWhileRunning(lines: string[], columns = 100, rows = 30): void
 test('dlc run on a terminal: live steps, leaderboard and worker timeline; ? help, p marks, q stops gracefully', { skip: hasTmux ? false : 'tmux is not installed (Debian package tmux)', timeout: 240_000 }, async () => {
   const runDir = join(tmp, 'run');
   // CI=true would make the run choose plain lines, as it should in a CI log; this terminal is real.
-  const command = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${CLI} run specs/quickstart.yaml --run-dir ${runDir}; echo "EXIT=$?"; sleep 600`;
+  const command = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${CLI} run specs/quickstart.yaml --no-cache --run-dir ${runDir}; echo "EXIT=$?"; sleep 600`;
   const started = tmux('new-session', '-d', '-s', 'run', '-x', '100', '-y', '30', command);
   assert.equal(started.status, 0, started.stderr);
 
