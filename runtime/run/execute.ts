@@ -321,8 +321,17 @@ async function placeDirectory(source: string, target: string, node: string): Pro
   try {
     await rm(temp, { recursive: true, force: true });
     await cp(source, temp, { recursive: true });
-    await rm(target, { recursive: true, force: true });
-    await rename(temp, target);
+    // Another run exporting to the same place may land between the two steps: replace it again.
+    for (let attempt = 0; ; attempt++) {
+      await rm(target, { recursive: true, force: true });
+      try {
+        await rename(temp, target);
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt >= 3 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+      }
+    }
   } catch (error) {
     await rm(temp, { recursive: true, force: true }).catch(() => {});
     throw new NodeError(node, `cannot write ${target}: ${(error as Error).message}`);
