@@ -1,0 +1,165 @@
+/**
+ * Shuffle hash join and sort-merge join: both inputs are cut into partitions on the key and partition i
+ * of the left meets partition i of the right on the worker that owns it. They differ in how rows find
+ * their partition and how a partition is joined:
+ * - shuffle_hash: by the key's hash, then a hash table per partition (built on its smaller side);
+ * - sort_merge: by key range, the boundaries taken from a sample of both sides' keys, then each range
+ *   sorted and merged.
+ * There are more partitions than workers, sized so one partition's hash table or sort fits the cache,
+ * and owners are assigned largest partition first so a skewed key's partition does not pile onto a
+ * worker that already has others.
+ *
+ * Three rounds: scan (hash keys, sketch them, build a Bloom filter of the smaller side, sample for
+ * boundaries), partition (each worker cuts its share of each side into one piece per partition), join
+ * (each owner receives its partitions' pieces from every worker). Rows that can never match (a null key,
+ * or a key the Bloom filter rules out) do not travel: on a side whose rows are output unmatched they are
+ * output by the worker that holds them, elsewhere they are dropped, so the filter never changes a result.
+ */
+import { HyperLogLog } from '../../../data/sketches/hyperloglog.js';
+import { assignPartitions } from '../assign-partitions.js';
+import { BloomFilter } from '../bloom-filter.js';
+import { CACHE_ROWS } from '../hash-join.js';
+import { compareKeys, type KeyValue, keysOfValues } from '../key-compare.js';
+import { keysOf, otherSide } from '../join-shape.js';
+import { plainAlloc, sharedAlloc, type TableLayout, tableBytes } from '../layout.js';
+import { preserves, type Side } from '../match-rules.js';
+import { share } from '../runner.js';
+import { type BatchesResult, HLL_PRECISION, type PartitionJoinTask, type Partitioner, type PartitionResult, type PartitionTask, type ScanResult, type ScanTask } from '../tasks.js';
+import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
+
+const MAX_PARTITIONS_PER_WORKER = 512;
+/** Keys sampled per range partition: enough for boundaries within a few percent of even. */
+const SAMPLES_PER_PARTITION = 64;
+/** auto uses the Bloom filter when fewer than this share of the larger side's distinct keys have a partner. */
+const BLOOM_AUTO_MATCH_SHARE = 0.5;
+
+/** Partitions for a build side of `rows`: a multiple of the workers, each about CACHE_ROWS build rows. */
+export function partitionCount(rows: number, workers: number): number {
+  const perWorker = Math.min(MAX_PARTITIONS_PER_WORKER, Math.max(1, Math.ceil(rows / (workers * CACHE_ROWS))));
+  return workers * perWorker;
+}
+
+export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'merge'): Promise<StrategyResult> {
+  const { prepared: p, runner } = c;
+  const n = runner.workers;
+  const tables: Record<Side, TableLayout> = { left: p.left[0]!, right: p.right[0]! };
+  const small: Side = tables.left.length < tables.right.length ? 'left' : 'right';
+  const large = otherSide(small);
+  const sides: Side[] = ['left', 'right'];
+  const alloc = runner.shared ? sharedAlloc : plainAlloc;
+  const targetPartitions = partitionCount(tables[small].length, n);
+
+  // Round 1: scan.
+  const sketch = c.bloom === 'auto';
+  const wantBloom = c.bloom !== false && tables[large].length > 0;
+  const bloomBlocks = wantBloom ? BloomFilter.forCapacity(tables[small].length, BLOOM_FPR).blocks : 0;
+  const hashes: Record<Side, Uint32Array> = { left: new Uint32Array(alloc(4 * tables.left.length)), right: new Uint32Array(alloc(4 * tables.right.length)) };
+  const totalRows = tables.left.length + tables.right.length;
+  const sampleOf = (side: Side): number => (algorithm === 'merge' && totalRows > 0 ? Math.ceil((SAMPLES_PER_PARTITION * targetPartitions * tables[side].length) / totalRows / n) : 0);
+  const scanTasks = range(n).flatMap((w) =>
+    sides.map((side) => {
+      const [from, to] = share(tables[side].length, n, w);
+      const task: ScanTask = { kind: 'scan', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], sketch, bloomBlocks: side === small ? bloomBlocks : 0, sample: sampleOf(side), seed: c.seed, shared: runner.shared };
+      return { worker: w, task };
+    }),
+  );
+  const scans = await runner.run<ScanResult>(scanTasks);
+  c.clock.lap('scan');
+  c.progress(1, 3);
+  const scanOf = (w: number, side: Side): ScanResult => scans[2 * w + sides.indexOf(side)]!;
+
+  let distinctKeys: StrategyResult['distinctKeys'];
+  if (sketch) {
+    const hll = { left: new HyperLogLog(HLL_PRECISION), right: new HyperLogLog(HLL_PRECISION) };
+    for (let w = 0; w < n; w++) for (const side of sides) hll[side].merge(new HyperLogLog(HLL_PRECISION, scanOf(w, side).sketch!));
+    distinctKeys = { left: Math.round(hll.left.estimate()), right: Math.round(hll.right.estimate()), both: Math.round(HyperLogLog.intersection(hll.left, hll.right)) };
+  }
+  let useBloom = c.bloom === true && wantBloom;
+  let bloomReason = c.bloom === true ? `requested; built from the ${small} side's keys, applied to the ${large} side before it moves` : 'off in the spec';
+  if (c.bloom === 'auto') {
+    const largeDistinct = distinctKeys![large];
+    const share = largeDistinct === 0 ? 1 : Math.min(1, distinctKeys!.both / largeDistinct);
+    useBloom = wantBloom && share < BLOOM_AUTO_MATCH_SHARE;
+    bloomReason = `about ${Math.round(share * 100)}% of the ${large} side's distinct keys have a partner (HyperLogLog); the filter is used below ${BLOOM_AUTO_MATCH_SHARE * 100}%`;
+  }
+  let bloom: Uint32Array | null = null;
+  const bytesMovedBy: Record<string, number> = {};
+  if (useBloom) {
+    const merged = BloomFilter.fromWords(new Uint32Array(alloc(bloomBlocks * 32)));
+    for (let w = 0; w < n; w++) merged.merge(BloomFilter.fromWords(scanOf(w, small).bloom!));
+    bloom = merged.words;
+    // Each worker's part gathered, the union sent back to every worker.
+    bytesMovedBy['Bloom filter'] = merged.bytes * 2 * (n - 1);
+  }
+
+  let partitioner: Partitioner;
+  if (algorithm === 'hash') partitioner = { kind: 'hash', partitions: targetPartitions };
+  else partitioner = { kind: 'range', splitters: rangeBoundaries(scans.flatMap((s) => s.sample), targetPartitions), width: keyWidth(scans) };
+  const partitions = partitioner.kind === 'hash' ? partitioner.partitions : partitioner.splitters.length + 1;
+
+  // Round 2: each worker cuts its share of each side into pieces, one per partition.
+  const partitionTasks = range(n).flatMap((w) =>
+    sides.map((side) => {
+      const [from, to] = share(tables[side].length, n, w);
+      const task: PartitionTask = { kind: 'partition', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side), shared: runner.shared };
+      return { worker: w, task };
+    }),
+  );
+  const cut = await runner.run<PartitionResult>(partitionTasks);
+  c.clock.lap(algorithm === 'hash' ? 'hash-partition' : 'range-partition');
+  c.progress(2, 3);
+  const cutOf = (w: number, side: Side): PartitionResult => cut[2 * w + sides.indexOf(side)]!;
+
+  const sizes = range(partitions).map((q) => range(n).reduce((a, w) => a + cutOf(w, 'left').pieces[q]!.length + cutOf(w, 'right').pieces[q]!.length, 0));
+  const owner = assignPartitions(sizes, n);
+  let moved = 0;
+  for (let w = 0; w < n; w++) for (const side of sides) cutOf(w, side).pieces.forEach((piece, q) => (moved += owner[q] === w ? 0 : tableBytes(piece)));
+  bytesMovedBy[algorithm === 'hash' ? 'rows to their hash partition' : 'rows to their key range'] = moved;
+
+  // Round 3: each owner joins its partitions, and outputs its own rows that could not match.
+  const joinTasks = range(n).map((o) => {
+    const parts = range(partitions)
+      .filter((q) => owner[q] === o)
+      .map((q) => ({ left: range(n).map((w) => cutOf(w, 'left').pieces[q]!), right: range(n).map((w) => cutOf(w, 'right').pieces[q]!) }));
+    const local = sides.map((side) => ({ side, rows: cutOf(o, side).local }));
+    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts, left: tables.left, right: tables.right, local };
+    return { worker: o, task };
+  });
+  const joined = await runner.run<BatchesResult>(joinTasks);
+  c.clock.lap(algorithm === 'hash' ? 'hash join per partition' : 'sort and merge per range');
+  c.progress(3, 3);
+
+  return {
+    batches: joined.flatMap((r) => r.batches),
+    buildSide: small,
+    partitions,
+    bytesMovedBy,
+    distinctKeys,
+    bloom: {
+      used: useBloom,
+      decidedBy: c.bloom === 'auto' ? 'runtime' : 'spec',
+      bytes: bloom === null ? 0 : bloom.byteLength,
+      rowsRejected: cut.reduce((a, r) => a + (r.counters.bloomRejected ?? 0), 0),
+      reason: bloomReason,
+    },
+  };
+}
+
+function keyWidth(scans: ScanResult[]): number {
+  for (const s of scans) for (const v of s.sample) if (v.kind === 'words') return v.words.length;
+  return 0;
+}
+
+/** Up to partitions - 1 distinct boundaries at even quantiles of the sampled keys. */
+export function rangeBoundaries(sample: KeyValue[], partitions: number): KeyValue[] {
+  if (sample.length === 0 || partitions <= 1) return [];
+  const width = sample[0]!.kind === 'words' ? sample[0]!.words.length : 0;
+  const keys = keysOfValues(sample, width);
+  const order = range(sample.length).sort((a, b) => compareKeys(keys, a, keys, b));
+  const out: number[] = [];
+  for (let i = 1; i < partitions; i++) {
+    const at = order[Math.min(order.length - 1, Math.floor((i * order.length) / partitions))]!;
+    if (out.length === 0 || compareKeys(keys, out[out.length - 1]!, keys, at) < 0) out.push(at);
+  }
+  return out.map((i) => sample[i]!);
+}
