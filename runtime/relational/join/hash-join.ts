@@ -1,12 +1,12 @@
 /**
- * The hash join of one worker's share: build a table over one side, probe it with the other.
+ * The hash join of one partition: a table over the build side's keys, probed with every probe row in
+ * order. Callers keep the build side to about CACHE_ROWS rows (local-join.ts partitions larger inputs
+ * first): a table much larger than the CPU cache makes every probe a cache miss (measured here: 10M
+ * probes into one 2.5M-row table took 1.4-2.1 s, against 0.57 s when both sides were first split into
+ * 64 parts by hash and joined part by part).
  *
- * A hash table much larger than the CPU cache turns every probe into a cache miss (measured here: 10M
- * probes into a 2.5M-row table took 1.4-2.1 s, against 0.57 s when both sides were first split into 64
- * parts by hash and joined part by part). So a large build side is split by hash bits into parts of about
- * CACHE_ROWS rows, the probe side likewise, and each part is joined with a table that stays in cache. Rows
- * are copied into the parts with their hash and, for one- and two-word keys, the key itself, so probing
- * reads only the part.
+ * The table holds the build rows in bucket order, each as [hash, row] plus the key for two-word keys;
+ * a one-word key needs no key at all, its hash being a bijection of it (hash.ts).
  */
 import type { BloomFilter } from './bloom-filter.js';
 import { keysEqual } from './key-compare.js';
@@ -14,10 +14,8 @@ import type { NormalizedKeys } from './keys.js';
 import type { MatchRules } from './match-rules.js';
 import type { PairBuffer } from './pairs.js';
 
-/** Rows per in-cache part; see the module comment. */
+/** Build rows per partition that keep a partition's hash table and rows in cache. */
 export const CACHE_ROWS = 1 << 16;
-/** Parts are chosen by these hash bits: above the bucket bits, below the bits partitionOf uses. */
-const PART_SHIFT = 17;
 
 export interface KeySet {
   keys: NormalizedKeys;
@@ -25,10 +23,7 @@ export interface KeySet {
 }
 
 export interface HashJoinOptions {
-  /** Added to probe and build row numbers in the output pairs. */
-  probeOffset?: number;
-  buildOffset?: number;
-  /** Set to 1 for every build row that matched, when the rules need it (indexed without buildOffset). */
+  /** Set to 1 for every build row that matched (when the rules need it). */
   buildFlags?: Uint8Array;
   /** Probe rows whose key is not in this filter are known not to match. */
   bloom?: BloomFilter;
@@ -37,206 +32,150 @@ export interface HashJoinOptions {
 }
 
 export function hashJoin(build: KeySet, probe: KeySet, rules: MatchRules, out: PairBuffer, opts: HashJoinOptions = {}): void {
-  const keys = build.keys;
-  const stride = keys.kind === 'words' && keys.width === 2 ? 4 : 2;
-  const inline = keys.kind === 'words' && keys.width <= 2;
-  const buildRows = keys.count - keys.nullCount;
-  const parts = buildRows <= CACHE_ROWS ? 1 : nextPow2(Math.ceil(buildRows / CACHE_ROWS));
-  const shift = Math.min(PART_SHIFT, 32 - Math.log2(parts));
-  const b = splitIntoParts(build, parts, shift, stride, (_row, h) => h !== undefined);
-  const probeOffset = opts.probeOffset ?? 0;
-  const buildOffset = opts.buildOffset ?? 0;
-  const bloom = opts.bloom;
-  const p = splitIntoParts(probe, parts, shift, stride, (row, h) => {
-    if (h !== undefined) {
-      if (bloom === undefined || bloom.mightContainHash(h)) return true;
-      if (opts.counters) opts.counters.bloomRejected = (opts.counters.bloomRejected ?? 0) + 1;
-    }
-    // Known not to match: out now if unmatched probe rows are output, else gone.
-    if (rules.probeUnmatched) out.push(row + probeOffset, -1);
-    return false;
-  });
-  let maxPart = 0;
-  for (let f = 0; f < parts; f++) maxPart = Math.max(maxPart, b.starts[f + 1]! - b.starts[f]!);
-  const table = new BucketTable(maxPart, stride);
-  const ctx: ProbeContext = { rules, out, probeOffset, buildOffset, flags: opts.buildFlags, buildKeys: keys, probeKeys: probe.keys };
-  for (let f = 0; f < parts; f++) {
-    const bs = b.starts[f]!;
-    const be = b.starts[f + 1]!;
-    const ps = p.starts[f]!;
-    const pe = p.starts[f + 1]!;
-    if (ps === pe) continue;
-    if (bs === be) {
-      if (rules.probeUnmatched) for (let s = ps; s < pe; s++) out.push(p.slots[s * stride + 1]! + probeOffset, -1);
-      continue;
-    }
-    table.fill(b.slots, bs, be);
-    if (inline && stride === 2) probeOneWord(table, p.slots, ps, pe, ctx);
-    else if (inline) probeTwoWords(table, p.slots, ps, pe, ctx);
-    else probeGeneric(table, p.slots, ps, pe, ctx);
-  }
+  const table = new BucketTable(build);
+  const c: ProbeContext = { rules, out, flags: opts.buildFlags, bloom: opts.bloom, rejected: 0, build: build.keys, probe };
+  if (table.stride === 2 && build.keys.kind === 'words' && build.keys.width === 1) probeOneWord(table, c);
+  else if (table.stride === 4) probeTwoWords(table, c);
+  else probeGeneric(table, c);
+  if (opts.counters) opts.counters.bloomRejected = (opts.counters.bloomRejected ?? 0) + c.rejected;
 }
 
 /** Build rows to output after probing: unmatched ones (outer sides, anti) or matched ones (semi). */
-export function emitBuildRows(flags: Uint8Array, rules: MatchRules, out: PairBuffer, buildOffset = 0, from = 0, to = flags.length): void {
-  if (rules.buildUnmatched) for (let i = from; i < to; i++) if (flags[i] === 0) out.push(-1, i + buildOffset);
-  if (rules.buildMatched) for (let i = from; i < to; i++) if (flags[i] !== 0) out.push(-1, i + buildOffset);
+export function emitBuildRows(flags: Uint8Array, rules: MatchRules, out: PairBuffer): void {
+  if (rules.buildUnmatched) for (let i = 0; i < flags.length; i++) if (flags[i] === 0) out.push(-1, i);
+  if (rules.buildMatched) for (let i = 0; i < flags.length; i++) if (flags[i] !== 0) out.push(-1, i);
 }
 
-interface Parts {
-  slots: Uint32Array;
-  starts: Int32Array;
-}
-
-/**
- * Copies the rows `keep` accepts (null keys are offered with h undefined) into `parts` groups, each row as
- * [hash, row, key words...] when the key is one or two words, [hash, row] otherwise.
- */
-function splitIntoParts(set: KeySet, parts: number, shift: number, stride: number, keep: (row: number, h: number | undefined) => boolean): Parts {
-  const { keys, hashes } = set;
-  const n = keys.count;
-  const nulls = keys.nulls;
-  const mask = parts - 1;
-  const kept = new Uint8Array(n);
-  const starts = new Int32Array(parts + 1);
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const h = nulls !== null && nulls[i] !== 0 ? undefined : hashes[i]!;
-    if (!keep(i, h)) continue;
-    kept[i] = 1;
-    count++;
-    starts[((h! >>> shift) & mask) + 1]!++;
-  }
-  for (let f = 0; f < parts; f++) starts[f + 1]! += starts[f]!;
-  const slots = new Uint32Array(count * stride);
-  const fill = starts.slice(0, parts);
-  const words = keys.kind === 'words' ? keys.words : null;
-  for (let i = 0; i < n; i++) {
-    if (kept[i] === 0) continue;
-    const h = hashes[i]!;
-    const s = fill[(h >>> shift) & mask]!++ * stride;
-    slots[s] = h;
-    slots[s + 1] = i;
-    if (stride === 4) {
-      slots[s + 2] = words![2 * i]!;
-      slots[s + 3] = words![2 * i + 1]!;
-    }
-  }
-  return { slots, starts };
-}
-
-/** Build rows of one part in bucket order, so a bucket is one contiguous run. */
 class BucketTable {
   readonly stride: number;
-  first: Int32Array;
-  slots: Uint32Array;
-  mask = 0;
+  readonly first: Int32Array;
+  readonly slots: Uint32Array;
+  readonly mask: number;
 
-  constructor(maxRows: number, stride: number) {
-    this.stride = stride;
-    this.first = new Int32Array(nextPow2(Math.max(1, maxRows)) + 1);
-    this.slots = new Uint32Array(Math.max(1, maxRows) * stride);
-  }
-
-  fill(src: Uint32Array, from: number, to: number): void {
-    const n = to - from;
-    const buckets = nextPow2(n);
+  constructor(set: KeySet) {
+    const { keys, hashes } = set;
+    const twoWords = keys.kind === 'words' && keys.width === 2;
+    const stride = twoWords ? 4 : 2;
+    const n = keys.count;
+    const nulls = keys.nulls;
+    const buckets = nextPow2(Math.max(1, n - keys.nullCount));
     const mask = buckets - 1;
-    this.mask = mask;
-    const first = this.first;
-    first.fill(0, 0, buckets + 1);
-    const stride = this.stride;
-    for (let s = from; s < to; s++) first[(src[s * stride]! & mask) + 1]!++;
-    for (let k = 0; k < buckets; k++) first[k + 1]! += first[k]!;
-    const slots = this.slots;
-    // Filling from the back leaves `first` holding each bucket's start again.
-    for (let s = to - 1; s >= from; s--) {
-      const q = --first[(src[s * stride]! & mask) + 1]!;
-      const at = q * stride;
-      for (let k = 0; k < stride; k++) slots[at + k] = src[s * stride + k]!;
+    const first = new Int32Array(buckets + 1);
+    for (let i = 0; i < n; i++) if (nulls === null || nulls[i] === 0) first[(hashes[i]! & mask) + 1]!++;
+    for (let b = 0; b < buckets; b++) first[b + 1]! += first[b]!;
+    const slots = new Uint32Array(first[buckets]! * stride);
+    const fill = first.slice(0, buckets);
+    const words = twoWords ? (keys as { words: Uint32Array }).words : null;
+    for (let i = 0; i < n; i++) {
+      if (nulls !== null && nulls[i] !== 0) continue;
+      const h = hashes[i]!;
+      const at = fill[h & mask]!++ * stride;
+      slots[at] = h;
+      slots[at + 1] = i;
+      if (words !== null) {
+        slots[at + 2] = words[2 * i]!;
+        slots[at + 3] = words[2 * i + 1]!;
+      }
     }
-    // first[k + 1] now holds the start of bucket k; shift so first[k]..first[k + 1] spans bucket k.
-    for (let k = 0; k < buckets; k++) first[k] = first[k + 1]!;
-    first[buckets] = n;
+    this.stride = stride;
+    this.first = first;
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 
 interface ProbeContext {
   rules: MatchRules;
   out: PairBuffer;
-  probeOffset: number;
-  buildOffset: number;
   flags: Uint8Array | undefined;
-  buildKeys: NormalizedKeys;
-  probeKeys: NormalizedKeys;
+  bloom: BloomFilter | undefined;
+  rejected: number;
+  build: NormalizedKeys;
+  probe: KeySet;
 }
 
-function probeOneWord(t: BucketTable, probe: Uint32Array, from: number, to: number, c: ProbeContext): void {
+/*
+ * The three probe loops differ only in how a bucket entry is compared; each is written out in full so the
+ * compiler keeps its hot loop tight (a shared helper per row cost a third of the probe time).
+ */
+
+function probeOneWord(t: BucketTable, c: ProbeContext): void {
   const { first, slots, mask } = t;
-  const { out, probeOffset, buildOffset, flags } = c;
+  const { out, flags, bloom } = c;
   const { pairs, probeUnmatched, probeMatched } = c.rules;
   const firstOnly = !pairs && flags === undefined;
-  for (let s = from; s < to; s++) {
-    const h = probe[2 * s]!;
-    const row = probe[2 * s + 1]! + probeOffset;
-    const bucket = h & mask;
+  const hashes = c.probe.hashes;
+  const nulls = c.probe.keys.nulls;
+  const n = c.probe.keys.count;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
     let matched = false;
-    for (let j = first[bucket]!, e = first[bucket + 1]!; j < e; j++) {
-      if (slots[2 * j] !== h) continue;
-      matched = true;
-      const brow = slots[2 * j + 1]!;
-      if (pairs) out.push(row, brow + buildOffset);
-      if (flags !== undefined) flags[brow] = 1;
-      if (firstOnly) break;
+    if ((nulls === null || nulls[i] === 0) && (bloom === undefined || bloom.mightContainHash(h) || (c.rejected++, false))) {
+      for (let j = first[h & mask]!, e = first[(h & mask) + 1]!; j < e; j++) {
+        if (slots[2 * j] !== h) continue;
+        matched = true;
+        const b = slots[2 * j + 1]!;
+        if (pairs) out.push(i, b);
+        if (flags !== undefined) flags[b] = 1;
+        if (firstOnly) break;
+      }
     }
-    if (matched ? probeMatched : probeUnmatched) out.push(row, -1);
+    if (matched ? probeMatched : probeUnmatched) out.push(i, -1);
   }
 }
 
-function probeTwoWords(t: BucketTable, probe: Uint32Array, from: number, to: number, c: ProbeContext): void {
+function probeTwoWords(t: BucketTable, c: ProbeContext): void {
   const { first, slots, mask } = t;
-  const { out, probeOffset, buildOffset, flags } = c;
+  const { out, flags, bloom } = c;
   const { pairs, probeUnmatched, probeMatched } = c.rules;
   const firstOnly = !pairs && flags === undefined;
-  for (let s = from; s < to; s++) {
-    const h = probe[4 * s]!;
-    const lo = probe[4 * s + 2]!;
-    const hi = probe[4 * s + 3]!;
-    const row = probe[4 * s + 1]! + probeOffset;
-    const bucket = h & mask;
+  const hashes = c.probe.hashes;
+  const nulls = c.probe.keys.nulls;
+  const words = (c.probe.keys as { words: Uint32Array }).words;
+  const n = c.probe.keys.count;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
     let matched = false;
-    for (let j = first[bucket]!, e = first[bucket + 1]!; j < e; j++) {
-      if (slots[4 * j] !== h || slots[4 * j + 2] !== lo || slots[4 * j + 3] !== hi) continue;
-      matched = true;
-      const brow = slots[4 * j + 1]!;
-      if (pairs) out.push(row, brow + buildOffset);
-      if (flags !== undefined) flags[brow] = 1;
-      if (firstOnly) break;
+    if ((nulls === null || nulls[i] === 0) && (bloom === undefined || bloom.mightContainHash(h) || (c.rejected++, false))) {
+      const lo = words[2 * i]!;
+      const hi = words[2 * i + 1]!;
+      for (let j = first[h & mask]!, e = first[(h & mask) + 1]!; j < e; j++) {
+        if (slots[4 * j] !== h || slots[4 * j + 2] !== lo || slots[4 * j + 3] !== hi) continue;
+        matched = true;
+        const b = slots[4 * j + 1]!;
+        if (pairs) out.push(i, b);
+        if (flags !== undefined) flags[b] = 1;
+        if (firstOnly) break;
+      }
     }
-    if (matched ? probeMatched : probeUnmatched) out.push(row, -1);
+    if (matched ? probeMatched : probeUnmatched) out.push(i, -1);
   }
 }
 
-function probeGeneric(t: BucketTable, probe: Uint32Array, from: number, to: number, c: ProbeContext): void {
+function probeGeneric(t: BucketTable, c: ProbeContext): void {
   const { first, slots, mask } = t;
-  const { out, probeOffset, buildOffset, flags, buildKeys, probeKeys } = c;
+  const { out, flags, build, bloom } = c;
   const { pairs, probeUnmatched, probeMatched } = c.rules;
   const firstOnly = !pairs && flags === undefined;
-  for (let s = from; s < to; s++) {
-    const h = probe[2 * s]!;
-    const prow = probe[2 * s + 1]!;
-    const bucket = h & mask;
+  const hashes = c.probe.hashes;
+  const probeKeys = c.probe.keys;
+  const nulls = probeKeys.nulls;
+  const n = probeKeys.count;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
     let matched = false;
-    for (let j = first[bucket]!, e = first[bucket + 1]!; j < e; j++) {
-      if (slots[2 * j] !== h) continue;
-      const brow = slots[2 * j + 1]!;
-      if (!keysEqual(buildKeys, brow, probeKeys, prow)) continue;
-      matched = true;
-      if (pairs) out.push(prow + probeOffset, brow + buildOffset);
-      if (flags !== undefined) flags[brow] = 1;
-      if (firstOnly) break;
+    if ((nulls === null || nulls[i] === 0) && (bloom === undefined || bloom.mightContainHash(h) || (c.rejected++, false))) {
+      for (let j = first[h & mask]!, e = first[(h & mask) + 1]!; j < e; j++) {
+        if (slots[2 * j] !== h) continue;
+        const b = slots[2 * j + 1]!;
+        if (!keysEqual(build, b, probeKeys, i)) continue;
+        matched = true;
+        if (pairs) out.push(i, b);
+        if (flags !== undefined) flags[b] = 1;
+        if (firstOnly) break;
+      }
     }
-    if (matched ? probeMatched : probeUnmatched) out.push(prow + probeOffset, -1);
+    if (matched ? probeMatched : probeUnmatched) out.push(i, -1);
   }
 }
 

@@ -18,6 +18,7 @@ import { isJoinStrategy, type JoinSpec, readJoinSpec } from './join-spec.js';
 export type { JoinStats } from './join-stats.js';
 export type { JoinResult } from './execute-join.js';
 export { stopJoinThreads } from './worker-pool.js';
+export { partitionByKeyHash } from './partition-by-key.js';
 
 export async function runJoin(node: PlanNode, left: Table, right: Table, ctx: RelationalContext): Promise<Table> {
   return (await runJoinWithStats(node, left, right, ctx)).table;

@@ -67,7 +67,7 @@ export function unifyKeyColumns(l: ColumnOf, r: ColumnOf, alloc: Alloc): Unified
   throw new KeyTypeError(`a ${String(left.type)} key cannot be compared with a ${String(right.type)} key`);
 }
 
-function decodeColumn(c: ColumnOf, alloc: Alloc): ColumnOf {
+export function decodeColumn(c: ColumnOf, alloc: Alloc): ColumnOf {
   const ix = c.layout as FixedLayout;
   const values = concatLayouts(c.dictionary!.data.map(layoutFromData), plainAlloc);
   const idx = new Int32Array(ix.length);

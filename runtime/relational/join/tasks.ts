@@ -7,18 +7,17 @@
  */
 import { BloomFilter } from './bloom-filter.js';
 import { concatTables } from './concat.js';
-import { gatherTable } from './gather.js';
 import { gatherOutput, gatherPairs } from './gather-output.js';
 import { hashKeys, partitionOf } from './hash.js';
-import { emitBuildRows, hashJoin, type KeySet } from './hash-join.js';
 import { HyperLogLog } from '../../data/sketches/hyperloglog.js';
 import { compareKeys, type KeyValue, keyValueAt, keysOfValues } from './key-compare.js';
 import { type KeyColumn, normalizeKeys, type NormalizedKeys } from './keys.js';
-import { type Alloc, layoutBuffers, plainAlloc, sharedAlloc, type TableLayout } from './layout.js';
+import { type Alloc, type Layout, layoutBuffers, plainAlloc, sharedAlloc, sliceTable, type TableLayout } from './layout.js';
 import { type JoinShape, keysOf, otherSide } from './join-shape.js';
+import { joinLocal } from './local-join.js';
 import { marksBuild, matchRules, type Side } from './match-rules.js';
-import { mergeJoin } from './merge-join.js';
 import { PairBuffer } from './pairs.js';
+import { scatterTable } from './scatter.js';
 
 export type Counters = Record<string, number>;
 
@@ -68,7 +67,8 @@ export interface ScanTask {
 
 export type Partitioner = { kind: 'hash'; partitions: number } | { kind: 'range'; splitters: KeyValue[]; width: number };
 
-/** Cut rows [from, to) into one piece per partition, ready for the workers that will own the partitions. */
+/** Cut rows [from, to) into one piece per partition, ready for the workers that will own the partitions.
+ * Each piece has the input's columns and then the rows' key hashes. */
 export interface PartitionTask {
   kind: 'partition';
   table: TableLayout;
@@ -185,41 +185,38 @@ function dispatch(task: Task): TaskResult {
 
 const sideTable = (t: { left: TableLayout; right: TableLayout }, side: Side): TableLayout => (side === 'left' ? t.left : t.right);
 
-function keySet(table: TableLayout, keys: KeyColumn[], from = 0, to = table.length): KeySet {
-  const k = normalizeKeys(table.columns, keys, from, to);
-  return { keys: k, hashes: hashKeys(k) };
-}
-
-function bloomOf(set: KeySet, fpr: number): BloomFilter {
-  const bloom = BloomFilter.forCapacity(set.keys.count - set.keys.nullCount, fpr);
-  const { hashes, keys } = set;
-  for (let i = 0; i < keys.count; i++) if (keys.nulls === null || keys.nulls[i] === 0) bloom.addHash(hashes[i]!);
-  return bloom;
-}
-
 function broadcastProbe(t: BroadcastProbeTask): BatchesResult {
   const probeSide = otherSide(t.buildSide);
   const rules = matchRules(t.shape.how, t.buildSide);
   const buildTable = sideTable(t, t.buildSide);
-  // Every worker builds its own table over the whole build side: that is what broadcasting it costs.
-  const build = keySet(buildTable, keysOf(t.shape, t.buildSide));
-  const probe = keySet(sideTable(t, probeSide), keysOf(t.shape, probeSide), t.from, t.to);
+  const probeSlice = sliceTable(sideTable(t, probeSide), t.from, t.to);
+  const [left, right] = t.buildSide === 'left' ? [buildTable, probeSlice] : [probeSlice, buildTable];
   const flags = marksBuild(rules) ? new Uint8Array((t.shared ? sharedAlloc : plainAlloc)(buildTable.length)) : undefined;
-  const out = new PairBuffer(t.to - t.from);
   const counters: Counters = { probeRows: t.to - t.from, bloomRejected: 0 };
-  const bloom = t.bloomFpr === null ? undefined : bloomOf(build, t.bloomFpr);
-  hashJoin(build, probe, rules, out, { probeOffset: t.from, buildFlags: flags, bloom, counters });
-  counters.pairs = out.length;
-  return { kind: 'batches', batches: [gatherPairs(t.shape, t.left, t.right, out, t.buildSide, plainAlloc)], flags: flags ?? null, placement: [], counters };
+  // Every worker builds its own table over the whole build side: that is what broadcasting it costs.
+  const bloom = t.bloomFpr === null ? undefined : bloomOfTable(buildTable, keysOf(t.shape, t.buildSide), t.bloomFpr);
+  const batches = joinLocal(t.shape, left, right, { algorithm: 'hash', buildSide: t.buildSide, globalFlags: flags, bloom, counters });
+  return { kind: 'batches', batches, flags: flags ?? null, placement: [], counters };
+}
+
+function bloomOfTable(table: TableLayout, keys: KeyColumn[], fpr: number): BloomFilter {
+  const k = normalizeKeys(table.columns, keys, 0, table.length);
+  const hashes = hashKeys(k);
+  const bloom = BloomFilter.forCapacity(k.count - k.nullCount, fpr);
+  for (let i = 0; i < k.count; i++) if (k.nulls === null || k.nulls[i] === 0) bloom.addHash(hashes[i]!);
+  return bloom;
 }
 
 function emitBuild(t: EmitBuildTask): BatchesResult {
   const rules = matchRules(t.shape.how, t.buildSide);
-  const merged = new Uint8Array(t.to - t.from);
-  for (const f of t.flags) for (let i = t.from; i < t.to; i++) merged[i - t.from]! |= f[i]!;
   const out = new PairBuffer(t.to - t.from);
-  emitBuildRows(merged, rules, out, t.from);
-  return { kind: 'batches', batches: [gatherPairs(t.shape, t.left, t.right, out, t.buildSide, plainAlloc)], flags: null, placement: [], counters: { rows: out.length } };
+  for (let i = t.from; i < t.to; i++) {
+    let matched = false;
+    for (const f of t.flags) if (f[i] !== 0) matched = true;
+    if (matched ? rules.buildMatched : rules.buildUnmatched) out.push(-1, i);
+  }
+  const batches = out.length === 0 ? [] : [gatherPairs(t.shape, t.left, t.right, out, t.buildSide, plainAlloc)];
+  return { kind: 'batches', batches, flags: null, placement: [], counters: { rows: out.length } };
 }
 
 function mulberry32(seed: number): () => number {
@@ -306,30 +303,23 @@ function partition(t: PartitionTask): PartitionResult {
     } else starts[id + 1]!++;
     ids[i] = id;
   }
-  for (let p = 0; p < partitions; p++) starts[p + 1]! += starts[p]!;
-  const order = new Int32Array(starts[partitions]!);
+  const counts = starts.subarray(1);
   const localRows = new Int32Array(local);
-  const fill = starts.slice(0, partitions);
-  for (let i = 0, l = 0; i < n; i++) {
-    const id = ids[i]!;
-    if (id >= 0) order[fill[id]!++] = t.from + i;
-    else if (t.preserve) localRows[l++] = t.from + i;
-  }
+  if (t.preserve) for (let i = 0, l = 0; i < n; i++) if (ids[i]! < 0) localRows[l++] = t.from + i;
   const alloc: Alloc = t.shared ? sharedAlloc : plainAlloc;
-  const pieces: TableLayout[] = [];
-  for (let p = 0; p < partitions; p++) pieces.push(gatherTable(t.table, order, starts[p]!, starts[p + 1]!, alloc));
+  // Key hashes travel with their rows (as a last column): cheaper to move than to compute again.
+  const hashColumn: Layout = { kind: 'fixed', width: 4, length: t.table.length, nullCount: 0, validity: null, values: new Uint8Array(t.hashes.buffer, t.hashes.byteOffset, t.hashes.byteLength) };
+  const pieces = scatterTable({ length: t.table.length, columns: [...t.table.columns, hashColumn] }, t.from, ids, counts, alloc);
   return { kind: 'partition', pieces, local: localRows, counters: { rows: n, local, dropped, bloomRejected: filtered } };
 }
 
 function partitionJoin(t: PartitionJoinTask): BatchesResult {
   const batches: TableLayout[] = [];
-  const counters: Counters = { partitions: t.parts.length, pairs: 0, localRows: 0 };
+  const counters: Counters = { partitions: t.parts.length, localRows: 0 };
   for (const part of t.parts) {
     const left = concatTables(part.left, plainAlloc);
     const right = concatTables(part.right, plainAlloc);
-    const out = t.algorithm === 'hash' ? hashJoinTables(t.shape, left, right) : mergeJoinTables(t.shape, left, right);
-    counters.pairs! += out.pairs.length;
-    if (out.pairs.length > 0) batches.push(gatherPairs(t.shape, left, right, out.pairs, out.buildSide, plainAlloc));
+    batches.push(...joinLocal(t.shape, left, right, { algorithm: t.algorithm, hashColumn: true, counters }));
   }
   for (const l of t.local) {
     if (l.rows.length === 0) continue;
@@ -340,45 +330,23 @@ function partitionJoin(t: PartitionJoinTask): BatchesResult {
   return { kind: 'batches', batches, flags: null, placement: [], counters };
 }
 
-/** A hash join of two whole tables, building on the smaller. */
-function hashJoinTables(shape: JoinShape, left: TableLayout, right: TableLayout, bloomFpr: number | null = null, sets?: { left: KeySet; right: KeySet }): { pairs: PairBuffer; buildSide: Side; bloomRejected: number } {
-  const buildSide: Side = left.length < right.length ? 'left' : 'right';
-  const rules = matchRules(shape.how, buildSide);
-  const l = sets?.left ?? keySet(left, shape.leftKeys);
-  const r = sets?.right ?? keySet(right, shape.rightKeys);
-  const [build, probe] = buildSide === 'left' ? [l, r] : [r, l];
-  const flags = marksBuild(rules) ? new Uint8Array(build.keys.count) : undefined;
-  const pairs = new PairBuffer(Math.max(left.length, right.length));
-  const counters: Counters = { bloomRejected: 0 };
-  hashJoin(build, probe, rules, pairs, { buildFlags: flags, bloom: bloomFpr === null ? undefined : bloomOf(build, bloomFpr), counters });
-  if (flags) emitBuildRows(flags, rules, pairs);
-  return { pairs, buildSide, bloomRejected: counters.bloomRejected! };
-}
-
-function mergeJoinTables(shape: JoinShape, left: TableLayout, right: TableLayout): { pairs: PairBuffer; buildSide: Side } {
-  const pairs = new PairBuffer(Math.max(left.length, right.length));
-  mergeJoin(normalizeKeys(left.columns, shape.leftKeys, 0, left.length), normalizeKeys(right.columns, shape.rightKeys, 0, right.length), matchRules(shape.how, 'right'), pairs);
-  return { pairs, buildSide: 'right' };
-}
-
 function colocatedJoin(t: ColocatedJoinTask): BatchesResult {
   const batches: TableLayout[] = [];
   const placement: PartitionPlacement[] = [];
-  const counters: Counters = { partitions: t.parts.length, pairs: 0, bloomRejected: 0 };
+  const counters: Counters = { partitions: t.parts.length, bloomRejected: 0 };
   for (const part of t.parts) {
-    const l = keySet(part.left, t.shape.leftKeys);
-    const r = keySet(part.right, t.shape.rightKeys);
-    placement.push({ index: part.index, hashPlaced: [hashPlaced(l, part.index, t.partitions), hashPlaced(r, part.index, t.partitions)], range: [keyRange(l.keys), keyRange(r.keys)] });
-    const out = hashJoinTables(t.shape, part.left, part.right, t.bloomFpr, { left: l, right: r });
-    counters.pairs! += out.pairs.length;
-    counters.bloomRejected! += out.bloomRejected;
-    if (out.pairs.length > 0) batches.push(gatherPairs(t.shape, part.left, part.right, out.pairs, out.buildSide, plainAlloc));
+    const l = normalizeKeys(part.left.columns, t.shape.leftKeys, 0, part.left.length);
+    const r = normalizeKeys(part.right.columns, t.shape.rightKeys, 0, part.right.length);
+    placement.push({ index: part.index, hashPlaced: [hashPlaced(l, part.index, t.partitions), hashPlaced(r, part.index, t.partitions)], range: [keyRange(l), keyRange(r)] });
+    const buildSide: Side = part.left.length < part.right.length ? 'left' : 'right';
+    const bloom = t.bloomFpr === null ? undefined : bloomOfTable(buildSide === 'left' ? part.left : part.right, keysOf(t.shape, buildSide), t.bloomFpr);
+    batches.push(...joinLocal(t.shape, part.left, part.right, { algorithm: 'hash', buildSide, bloom, counters }));
   }
   return { kind: 'batches', batches, flags: null, placement, counters };
 }
 
-function hashPlaced(set: KeySet, index: number, partitions: number): boolean {
-  const { keys, hashes } = set;
+function hashPlaced(keys: NormalizedKeys, index: number, partitions: number): boolean {
+  const hashes = hashKeys(keys);
   for (let i = 0; i < keys.count; i++) {
     if (keys.nulls !== null && keys.nulls[i] !== 0) continue;
     if (partitionOf(hashes[i]!, partitions) !== index) return false;
