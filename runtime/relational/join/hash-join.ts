@@ -14,8 +14,11 @@ import type { NormalizedKeys } from './keys.js';
 import type { MatchRules } from './match-rules.js';
 import type { PairBuffer } from './pairs.js';
 
-/** Build rows per partition that keep a partition's hash table and rows in cache. */
-export const CACHE_ROWS = 1 << 16;
+/**
+ * Build rows per partition that keep a partition's hash table and rows in cache. DLC_JOIN_PART_ROWS
+ * overrides it (tests use tiny parts so that small tables take the paths large ones take).
+ */
+export const CACHE_ROWS = Math.max(1, Number(process.env.DLC_JOIN_PART_ROWS) || 1 << 16);
 
 export interface KeySet {
   keys: NormalizedKeys;

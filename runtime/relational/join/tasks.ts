@@ -61,6 +61,8 @@ export interface ScanTask {
   bloomBlocks: number;
   /** Keys to sample (for range boundaries); 0 for none. */
   sample: number;
+  /** Hashes of non-null keys to sample (to measure how many rows a Bloom filter would pass); 0 for none. */
+  hashSample: number;
   seed: number;
   shared: boolean;
 }
@@ -142,6 +144,7 @@ export interface ScanResult {
   sketch: Uint8Array | null;
   bloom: Uint32Array | null;
   sample: KeyValue[];
+  hashSample: Uint32Array;
 }
 
 export interface PartitionResult {
@@ -258,7 +261,15 @@ function scan(t: ScanTask): ScanResult {
       s++;
     }
   }
-  return { kind: 'scan', nullCount: keys.nullCount, sketch, bloom, sample };
+  const picked: number[] = [];
+  if (t.hashSample > 0 && n - keys.nullCount > 0) {
+    const rand = mulberry32(t.seed ^ Math.imul(t.from + 7, 0x85ebca6b));
+    for (let tries = 0; picked.length < t.hashSample && tries < 4 * t.hashSample; tries++) {
+      const r = Math.floor(rand() * n);
+      if (keys.nulls === null || keys.nulls[r] === 0) picked.push(hashes[t.from + r]!);
+    }
+  }
+  return { kind: 'scan', nullCount: keys.nullCount, sketch, bloom, sample, hashSample: Uint32Array.from(picked) };
 }
 
 function partitionIds(t: PartitionTask, keys: NormalizedKeys): (i: number) => number {

@@ -22,7 +22,10 @@ class JoinThread {
   dead = false;
 
   constructor() {
-    this.worker = new Worker(new URL('./join-worker.js', import.meta.url));
+    // The thread runs a plain module file: flags about how the main script was given (--input-type for
+    // `node -e`) would make it refuse to start.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    this.worker = new Worker(new URL('./join-worker.js', import.meta.url), { execArgv });
     this.worker.unref();
     this.worker.on('message', (msg: { id: number; ok: boolean; result?: TaskResult; error?: { name: string; message: string; stack?: string } }) => {
       const p = this.pending.get(msg.id);

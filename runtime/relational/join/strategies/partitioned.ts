@@ -30,8 +30,13 @@ import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './s
 const MAX_PARTITIONS_PER_WORKER = 512;
 /** Keys sampled per range partition: enough for boundaries within a few percent of even. */
 const SAMPLES_PER_PARTITION = 64;
-/** auto uses the Bloom filter when fewer than this share of the larger side's distinct keys have a partner. */
-const BLOOM_AUTO_MATCH_SHARE = 0.5;
+/**
+ * auto uses the Bloom filter when a sample of the larger side's rows says it would keep fewer than this
+ * share of them: below that, the bytes it saves outweigh building, merging and testing it.
+ */
+const BLOOM_AUTO_PASS_SHARE = 0.5;
+/** Larger-side key hashes each worker samples for that test. */
+const BLOOM_AUTO_SAMPLE = 1024;
 
 /** Partitions for a build side of `rows`: a multiple of the workers, each about CACHE_ROWS build rows. */
 export function partitionCount(rows: number, workers: number): number {
@@ -59,7 +64,20 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   const scanTasks = range(n).flatMap((w) =>
     sides.map((side) => {
       const [from, to] = share(tables[side].length, n, w);
-      const task: ScanTask = { kind: 'scan', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], sketch, bloomBlocks: side === small ? bloomBlocks : 0, sample: sampleOf(side), seed: c.seed, shared: runner.shared };
+      const task: ScanTask = {
+        kind: 'scan',
+        table: tables[side],
+        keys: keysOf(p.shape, side),
+        from,
+        to,
+        hashes: hashes[side],
+        sketch,
+        bloomBlocks: side === small ? bloomBlocks : 0,
+        sample: sampleOf(side),
+        hashSample: sketch && side === large ? BLOOM_AUTO_SAMPLE : 0,
+        seed: c.seed,
+        shared: runner.shared,
+      };
       return { worker: w, task };
     }),
   );
@@ -76,20 +94,24 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   }
   let useBloom = c.bloom === true && wantBloom;
   let bloomReason = c.bloom === true ? `requested; built from the ${small} side's keys, applied to the ${large} side before it moves` : 'off in the spec';
+  let merged: BloomFilter | null = null;
+  if (wantBloom) {
+    merged = BloomFilter.fromWords(new Uint32Array(alloc(bloomBlocks * 32)));
+    for (let w = 0; w < n; w++) merged.merge(BloomFilter.fromWords(scanOf(w, small).bloom!));
+  }
   if (c.bloom === 'auto') {
-    const largeDistinct = distinctKeys![large];
-    const share = largeDistinct === 0 ? 1 : Math.min(1, distinctKeys!.both / largeDistinct);
-    useBloom = wantBloom && share < BLOOM_AUTO_MATCH_SHARE;
-    bloomReason = `about ${Math.round(share * 100)}% of the ${large} side's distinct keys have a partner (HyperLogLog); the filter is used below ${BLOOM_AUTO_MATCH_SHARE * 100}%`;
+    const sampled = range(n).flatMap((w) => [...scanOf(w, large).hashSample]);
+    const passing = sampled.filter((h) => merged!.mightContainHash(h)).length;
+    const share = sampled.length === 0 ? 1 : passing / sampled.length;
+    useBloom = wantBloom && share < BLOOM_AUTO_PASS_SHARE;
+    bloomReason = `a filter of the ${small} side's keys would keep about ${Math.round(share * 100)}% of a sample of ${sampled.length} ${large} rows; used below ${BLOOM_AUTO_PASS_SHARE * 100}%`;
   }
   let bloom: Uint32Array | null = null;
   const bytesMovedBy: Record<string, number> = {};
   if (useBloom) {
-    const merged = BloomFilter.fromWords(new Uint32Array(alloc(bloomBlocks * 32)));
-    for (let w = 0; w < n; w++) merged.merge(BloomFilter.fromWords(scanOf(w, small).bloom!));
-    bloom = merged.words;
+    bloom = merged!.words;
     // Each worker's part gathered, the union sent back to every worker.
-    bytesMovedBy['Bloom filter'] = merged.bytes * 2 * (n - 1);
+    bytesMovedBy['Bloom filter'] = merged!.bytes * 2 * (n - 1);
   }
 
   let partitioner: Partitioner;
