@@ -26,17 +26,20 @@ export interface JoinStats {
   bloom: { used: boolean; decidedBy: 'spec' | 'runtime'; bytes: number; rowsRejected: number; reason: string };
   /** HyperLogLog estimates of distinct non-null keys, when the join sketched them. */
   distinctKeys?: { left: number; right: number; both: number };
-  /** Wall time of each round, milliseconds. */
-  phases: { name: string; ms: number }[];
+  /** Wall time of each round, and the CPU time the whole process spent meanwhile (all threads), ms. */
+  phases: { name: string; ms: number; cpuMs: number }[];
 }
 
 export class PhaseClock {
-  readonly phases: { name: string; ms: number }[] = [];
+  readonly phases: { name: string; ms: number; cpuMs: number }[] = [];
   private last = performance.now();
+  private lastCpu = process.cpuUsage();
 
   lap(name: string): void {
     const now = performance.now();
-    this.phases.push({ name, ms: Math.round((now - this.last) * 100) / 100 });
+    const cpu = process.cpuUsage(this.lastCpu);
+    this.phases.push({ name, ms: Math.round((now - this.last) * 100) / 100, cpuMs: Math.round((cpu.user + cpu.system) / 10) / 100 });
     this.last = now;
+    this.lastCpu = process.cpuUsage();
   }
 }

@@ -12,12 +12,13 @@ import { hashKeys, partitionOf } from './hash.js';
 import { HyperLogLog } from '../../data/sketches/hyperloglog.js';
 import { compareKeys, type KeyValue, keyValueAt, keysOfValues } from './key-compare.js';
 import { type KeyColumn, normalizeKeys, type NormalizedKeys } from './keys.js';
-import { type Alloc, type Layout, layoutBuffers, plainAlloc, sharedAlloc, sliceTable, type TableLayout } from './layout.js';
+import { countNulls, layoutBuffers, plainAlloc, sharedAlloc, sliceTable, type TableLayout } from './layout.js';
 import { type JoinShape, keysOf, otherSide } from './join-shape.js';
 import { joinLocal } from './local-join.js';
 import { marksBuild, matchRules, type Side } from './match-rules.js';
 import { PairBuffer } from './pairs.js';
 import { scatterTable } from './scatter.js';
+import { type PieceSizes, pieceSizes, scatterInto } from './exchange.js';
 
 export type Counters = Record<string, number>;
 
@@ -69,20 +70,45 @@ export interface ScanTask {
 
 export type Partitioner = { kind: 'hash'; partitions: number } | { kind: 'range'; splitters: KeyValue[]; width: number };
 
-/** Cut rows [from, to) into one piece per partition, ready for the workers that will own the partitions.
- * Each piece has the input's columns and then the rows' key hashes. */
-export interface PartitionTask {
-  kind: 'partition';
+/**
+ * Decide the partition of rows [from, to) (written to the shared `ids`; -1 for rows that go nowhere) and
+ * count rows and string bytes per partition.
+ */
+export interface CountTask {
+  kind: 'count';
   table: TableLayout;
   keys: KeyColumn[];
   from: number;
   to: number;
   hashes: Uint32Array;
+  ids: Int32Array;
   partitioner: Partitioner;
   /** Rows whose key is not in this filter cannot match. */
   bloom: Uint32Array | null;
   /** The side's rows are output even unmatched: rows that cannot match stay here instead of being dropped. */
   preserve: boolean;
+}
+
+/** Write rows [from, to) into the partitions' shared tables, at this worker's stretch of each. */
+export interface ScatterTask {
+  kind: 'scatter';
+  table: TableLayout;
+  from: number;
+  to: number;
+  ids: Int32Array;
+  targets: TableLayout[];
+  rowStart: Int32Array;
+  byteStart: Float64Array[];
+}
+
+/** Cut rows [from, to) into one new piece per partition (tables with columns exchange.ts does not write). */
+export interface PiecesTask {
+  kind: 'pieces';
+  table: TableLayout;
+  from: number;
+  to: number;
+  ids: Int32Array;
+  counts: Int32Array;
   shared: boolean;
 }
 
@@ -118,7 +144,7 @@ export interface ColocatedJoinTask {
   bloomFpr: number | null;
 }
 
-export type Task = BroadcastProbeTask | EmitBuildTask | ScanTask | PartitionTask | PartitionJoinTask | ColocatedJoinTask;
+export type Task = BroadcastProbeTask | EmitBuildTask | ScanTask | CountTask | ScatterTask | PiecesTask | PartitionJoinTask | ColocatedJoinTask;
 
 export interface BatchesResult {
   kind: 'batches';
@@ -147,14 +173,19 @@ export interface ScanResult {
   hashSample: Uint32Array;
 }
 
-export interface PartitionResult {
-  kind: 'partition';
-  pieces: TableLayout[];
+export interface CountResult {
+  kind: 'count';
+  sizes: PieceSizes;
   local: Int32Array;
   counters: Counters;
 }
 
-export type TaskResult = BatchesResult | ScanResult | PartitionResult;
+export interface PiecesResult {
+  kind: 'pieces';
+  pieces: TableLayout[];
+}
+
+export type TaskResult = BatchesResult | ScanResult | CountResult | PiecesResult | { kind: 'done' };
 
 export const HLL_PRECISION = 14;
 
@@ -177,8 +208,13 @@ function dispatch(task: Task): TaskResult {
       return emitBuild(task);
     case 'scan':
       return scan(task);
-    case 'partition':
-      return partition(task);
+    case 'count':
+      return count(task);
+    case 'scatter':
+      scatterInto(task.table, task.from, task.ids.subarray(task.from, task.to), task.targets, task.rowStart, task.byteStart);
+      return { kind: 'done' };
+    case 'pieces':
+      return { kind: 'pieces', pieces: scatterTable(task.table, task.from, task.ids.subarray(task.from, task.to), task.counts, task.shared ? sharedAlloc : plainAlloc) };
     case 'partition-join':
       return partitionJoin(task);
     case 'colocated-join':
@@ -272,7 +308,7 @@ function scan(t: ScanTask): ScanResult {
   return { kind: 'scan', nullCount: keys.nullCount, sketch, bloom, sample, hashSample: Uint32Array.from(picked) };
 }
 
-function partitionIds(t: PartitionTask, keys: NormalizedKeys): (i: number) => number {
+function partitionIds(t: CountTask, keys: NormalizedKeys): (i: number) => number {
   const p = t.partitioner;
   if (p.kind === 'hash') return (i) => partitionOf(t.hashes[t.from + i]!, p.partitions);
   const bounds = keysOfValues(p.splitters, p.width);
@@ -290,14 +326,13 @@ function partitionIds(t: PartitionTask, keys: NormalizedKeys): (i: number) => nu
   };
 }
 
-function partition(t: PartitionTask): PartitionResult {
+function count(t: CountTask): CountResult {
   const n = t.to - t.from;
   const keys = normalizeKeys(t.table.columns, t.keys, t.from, t.to);
   const partitions = t.partitioner.kind === 'hash' ? t.partitioner.partitions : t.partitioner.splitters.length + 1;
   const idOf = partitionIds(t, keys);
   const bloom = t.bloom === null ? null : BloomFilter.fromWords(t.bloom);
-  const ids = new Int32Array(n);
-  const starts = new Int32Array(partitions + 1);
+  const ids = t.ids.subarray(t.from, t.to);
   let local = 0;
   let filtered = 0;
   let dropped = 0;
@@ -311,25 +346,20 @@ function partition(t: PartitionTask): PartitionResult {
     if (id < 0) {
       if (t.preserve) local++;
       else dropped++;
-    } else starts[id + 1]!++;
+    }
     ids[i] = id;
   }
-  const counts = starts.subarray(1);
   const localRows = new Int32Array(local);
   if (t.preserve) for (let i = 0, l = 0; i < n; i++) if (ids[i]! < 0) localRows[l++] = t.from + i;
-  const alloc: Alloc = t.shared ? sharedAlloc : plainAlloc;
-  // Key hashes travel with their rows (as a last column): cheaper to move than to compute again.
-  const hashColumn: Layout = { kind: 'fixed', width: 4, length: t.table.length, nullCount: 0, validity: null, values: new Uint8Array(t.hashes.buffer, t.hashes.byteOffset, t.hashes.byteLength) };
-  const pieces = scatterTable({ length: t.table.length, columns: [...t.table.columns, hashColumn] }, t.from, ids, counts, alloc);
-  return { kind: 'partition', pieces, local: localRows, counters: { rows: n, local, dropped, bloomRejected: filtered } };
+  return { kind: 'count', sizes: pieceSizes(t.table, t.from, ids, partitions), local: localRows, counters: { rows: n, local, dropped, bloomRejected: filtered } };
 }
 
 function partitionJoin(t: PartitionJoinTask): BatchesResult {
   const batches: TableLayout[] = [];
   const counters: Counters = { partitions: t.parts.length, localRows: 0 };
   for (const part of t.parts) {
-    const left = concatTables(part.left, plainAlloc);
-    const right = concatTables(part.right, plainAlloc);
+    const left = withNullCounts(concatTables(part.left, plainAlloc));
+    const right = withNullCounts(concatTables(part.right, plainAlloc));
     batches.push(...joinLocal(t.shape, left, right, { algorithm: t.algorithm, hashColumn: true, counters }));
   }
   for (const l of t.local) {
@@ -339,6 +369,16 @@ function partitionJoin(t: PartitionJoinTask): BatchesResult {
     batches.push(l.side === 'left' ? gatherOutput(t.shape, t.left, t.right, l.rows, none, l.rows.length, plainAlloc) : gatherOutput(t.shape, t.left, t.right, none, l.rows, l.rows.length, plainAlloc));
   }
   return { kind: 'batches', batches, flags: null, placement: [], counters };
+}
+
+/** Partitions written by several workers learn their null counts only once all have written. */
+function withNullCounts(t: TableLayout): TableLayout {
+  const columns = t.columns.map((c) => {
+    if (c.validity === null || c.kind === 'null') return c;
+    const nullCount = countNulls(c.validity, c.length);
+    return nullCount === 0 ? { ...c, validity: null, nullCount } : { ...c, nullCount };
+  });
+  return { length: t.length, columns };
 }
 
 function colocatedJoin(t: ColocatedJoinTask): BatchesResult {

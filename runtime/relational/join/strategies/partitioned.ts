@@ -21,10 +21,11 @@ import { BloomFilter } from '../bloom-filter.js';
 import { CACHE_ROWS } from '../hash-join.js';
 import { compareKeys, type KeyValue, keysOfValues } from '../key-compare.js';
 import { keysOf, otherSide } from '../join-shape.js';
-import { plainAlloc, sharedAlloc, type TableLayout, tableBytes } from '../layout.js';
+import { type Layout, plainAlloc, sharedAlloc, type TableLayout, tableBytes } from '../layout.js';
 import { preserves, type Side } from '../match-rules.js';
 import { share } from '../runner.js';
-import { type BatchesResult, HLL_PRECISION, type PartitionJoinTask, type Partitioner, type PartitionResult, type PartitionTask, type ScanResult, type ScanTask } from '../tasks.js';
+import { allocatePartitions, isFlat, pieceBytes } from '../exchange.js';
+import { type BatchesResult, type CountResult, type CountTask, HLL_PRECISION, type PartitionJoinTask, type PartitionPieces as PieceList, type Partitioner, type PiecesResult, type PiecesTask, type ScanResult, type ScanTask, type ScatterTask } from '../tasks.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
 
 const MAX_PARTITIONS_PER_WORKER = 512;
@@ -119,32 +120,79 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   else partitioner = { kind: 'range', splitters: rangeBoundaries(scans.flatMap((s) => s.sample), targetPartitions), width: keyWidth(scans) };
   const partitions = partitioner.kind === 'hash' ? partitioner.partitions : partitioner.splitters.length + 1;
 
-  // Round 2: each worker cuts its share of each side into pieces, one per partition.
-  const partitionTasks = range(n).flatMap((w) =>
-    sides.map((side) => {
-      const [from, to] = share(tables[side].length, n, w);
-      const task: PartitionTask = { kind: 'partition', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side), shared: runner.shared };
-      return { worker: w, task };
-    }),
+  // Round 2: each worker decides its rows' partitions and counts them.
+  const ids: Record<Side, Int32Array> = { left: new Int32Array(alloc(4 * tables.left.length)), right: new Int32Array(alloc(4 * tables.right.length)) };
+  const counted = await runner.run<CountResult>(
+    range(n).flatMap((w) =>
+      sides.map((side) => {
+        const [from, to] = share(tables[side].length, n, w);
+        const task: CountTask = { kind: 'count', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], ids: ids[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side) };
+        return { worker: w, task };
+      }),
+    ),
   );
-  const cut = await runner.run<PartitionResult>(partitionTasks);
-  c.clock.lap(algorithm === 'hash' ? 'hash-partition' : 'range-partition');
-  c.progress(2, 3);
-  const cutOf = (w: number, side: Side): PartitionResult => cut[2 * w + sides.indexOf(side)]!;
-
-  const sizes = range(partitions).map((q) => range(n).reduce((a, w) => a + cutOf(w, 'left').pieces[q]!.length + cutOf(w, 'right').pieces[q]!.length, 0));
+  const countOf = (w: number, side: Side): CountResult => counted[2 * w + sides.indexOf(side)]!;
+  const sizes = range(partitions).map((q) => range(n).reduce((a, w) => a + countOf(w, 'left').sizes.rows[q]! + countOf(w, 'right').sizes.rows[q]!, 0));
   const owner = assignPartitions(sizes, n);
+  c.clock.lap(algorithm === 'hash' ? 'hash partitions' : 'key ranges');
+
+  // Round 3: rows go to their partition, with their key hashes (cheaper to move than to compute again).
+  const sent: Record<Side, TableLayout> = { left: withHashes(tables.left, hashes.left), right: withHashes(tables.right, hashes.right) };
+  const parts: PieceList[] = range(partitions).map(() => ({ left: [], right: [] }));
   let moved = 0;
-  for (let w = 0; w < n; w++) for (const side of sides) cutOf(w, side).pieces.forEach((piece, q) => (moved += owner[q] === w ? 0 : tableBytes(piece)));
+  const flat = sides.every((side) => sent[side].columns.every(isFlat));
+  if (flat) {
+    const tasks: { worker: number; task: ScatterTask }[] = [];
+    for (const side of sides) {
+      const rows = range(partitions).map((q) => range(n).reduce((a, w) => a + countOf(w, side).sizes.rows[q]!, 0));
+      const binary = countOf(0, side).sizes.bytes.length;
+      const bytes = range(binary).map((b) => range(partitions).map((q) => range(n).reduce((a, w) => a + countOf(w, side).sizes.bytes[b]![q]!, 0)));
+      const targets = allocatePartitions(sent[side], rows, bytes, alloc);
+      targets.forEach((t, q) => parts[q]![side].push(t));
+      const rowAt = new Int32Array(partitions);
+      const byteAt = range(binary).map(() => new Float64Array(partitions));
+      for (let w = 0; w < n; w++) {
+        const own = countOf(w, side).sizes;
+        const [from, to] = share(tables[side].length, n, w);
+        tasks.push({ worker: w, task: { kind: 'scatter', table: sent[side], from, to, ids: ids[side], targets, rowStart: rowAt.slice(), byteStart: byteAt.map((b) => b.slice()) } });
+        for (let q = 0; q < partitions; q++) {
+          rowAt[q]! += own.rows[q]!;
+          for (let b = 0; b < binary; b++) byteAt[b]![q]! += own.bytes[b]![q]!;
+          if (owner[q] !== w) moved += pieceBytes(sent[side], own, q);
+        }
+      }
+    }
+    await runner.run(tasks);
+  } else {
+    const cut = await runner.run<PiecesResult>(
+      range(n).flatMap((w) =>
+        sides.map((side) => {
+          const [from, to] = share(tables[side].length, n, w);
+          const task: PiecesTask = { kind: 'pieces', table: sent[side], from, to, ids: ids[side], counts: countOf(w, side).sizes.rows, shared: runner.shared };
+          return { worker: w, task };
+        }),
+      ),
+    );
+    range(n).forEach((w) =>
+      sides.forEach((side) =>
+        cut[2 * w + sides.indexOf(side)]!.pieces.forEach((piece, q) => {
+          parts[q]![side].push(piece);
+          if (owner[q] !== w) moved += tableBytes(piece);
+        }),
+      ),
+    );
+  }
   bytesMovedBy[algorithm === 'hash' ? 'rows to their hash partition' : 'rows to their key range'] = moved;
+  c.clock.lap(flat ? 'exchange into shared partitions' : 'exchange in pieces');
+  c.progress(2, 3);
 
   // Round 3: each owner joins its partitions, and outputs its own rows that could not match.
   const joinTasks = range(n).map((o) => {
-    const parts = range(partitions)
+    const mine = range(partitions)
       .filter((q) => owner[q] === o)
-      .map((q) => ({ left: range(n).map((w) => cutOf(w, 'left').pieces[q]!), right: range(n).map((w) => cutOf(w, 'right').pieces[q]!) }));
-    const local = sides.map((side) => ({ side, rows: cutOf(o, side).local }));
-    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts, left: tables.left, right: tables.right, local };
+      .map((q) => parts[q]!);
+    const local = sides.map((side) => ({ side, rows: countOf(o, side).local }));
+    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts: mine, left: tables.left, right: tables.right, local };
     return { worker: o, task };
   });
   const joined = await runner.run<BatchesResult>(joinTasks);
@@ -161,7 +209,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       used: useBloom,
       decidedBy: c.bloom === 'auto' ? 'runtime' : 'spec',
       bytes: bloom === null ? 0 : bloom.byteLength,
-      rowsRejected: cut.reduce((a, r) => a + (r.counters.bloomRejected ?? 0), 0),
+      rowsRejected: counted.reduce((a, r) => a + (r.counters.bloomRejected ?? 0), 0),
       reason: bloomReason,
     },
   };
@@ -184,4 +232,10 @@ export function rangeBoundaries(sample: KeyValue[], partitions: number): KeyValu
     if (out.length === 0 || compareKeys(keys, out[out.length - 1]!, keys, at) < 0) out.push(at);
   }
   return out.map((i) => sample[i]!);
+}
+
+/** The table with its rows' key hashes as a last column. */
+function withHashes(t: TableLayout, hashes: Uint32Array): TableLayout {
+  const column: Layout = { kind: 'fixed', width: 4, length: t.length, nullCount: 0, validity: null, values: new Uint8Array(hashes.buffer, hashes.byteOffset, hashes.byteLength) };
+  return { length: t.length, columns: [...t.columns, column] };
 }
