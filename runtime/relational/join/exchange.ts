@@ -10,6 +10,7 @@
  * Validity and boolean bits near the ends of a worker's stretch share bytes with the next worker's
  * stretch, so those bytes are merged with Atomics.or.
  */
+import { copyBytes, viewOf } from './copy-bytes.js';
 import { type Alloc, bitmapBytes, getBit, type Layout, type TableLayout } from './layout.js';
 
 export function isFlat(l: Layout): boolean {
@@ -187,6 +188,8 @@ function writeBinary(c: Extract<Layout, { kind: 'binary' }>, from: number, ids: 
   const row = Int32Array.from(rowStart);
   const pos = Float64Array.from(byteStart);
   const { offsets, data, validity } = c;
+  const sv = viewOf(data);
+  const dvs = dst.map((d) => viewOf(d.data));
   for (let i = 0; i < ids.length; i++) {
     const p = ids[i]!;
     if (p < 0) continue;
@@ -195,7 +198,7 @@ function writeBinary(c: Extract<Layout, { kind: 'binary' }>, from: number, ids: 
     const len = validity === null || getBit(validity, r) ? offsets[r + 1]! - a : 0;
     const d = dst[p]!;
     const at = pos[p]!;
-    if (len <= 24) for (let k = 0; k < len; k++) d.data[at + k] = data[a + k]!;
+    if (len <= 64) copyBytes(dvs[p]!, at, sv, a, len);
     else d.data.set(data.subarray(a, a + len), at);
     pos[p] = at + len;
     d.offsets[++row[p]!] = at + len;

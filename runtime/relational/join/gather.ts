@@ -2,6 +2,7 @@
  * Builds a new column from rows picked by index: the step that turns matched row pairs into output, and
  * that cuts an input into partitions. Index -1 gives a null row (the missing side of an outer join).
  */
+import { copyBytes, viewOf } from './copy-bytes.js';
 import { type Alloc, bitmapBytes, type BinaryLayout, type Layout, type LayoutBase, getBit, setBit, type TableLayout } from './layout.js';
 
 /** The rows `idx[from..to)` of `src`, in that order. */
@@ -150,12 +151,14 @@ function gatherBinary(src: BinaryLayout, idx: Int32Array, from: number, to: numb
   }
   const data = new Uint8Array(alloc(total));
   const sd = src.data;
+  const dv = viewOf(data);
+  const sdv = viewOf(sd);
   for (let j = 0; j < n; j++) {
     const p = offsets[j]!;
     const len = offsets[j + 1]! - p;
     if (len === 0) continue;
     const a = so[idx[from + j]!]!;
-    if (len <= 24) for (let k = 0; k < len; k++) data[p + k] = sd[a + k]!;
+    if (len <= 64) copyBytes(dv, p, sdv, a, len);
     else data.set(sd.subarray(a, a + len), p);
   }
   return { offsets, data };

@@ -13,6 +13,7 @@ import { keysEqual } from './key-compare.js';
 import type { NormalizedKeys } from './keys.js';
 import type { MatchRules } from './match-rules.js';
 import type { PairBuffer } from './pairs.js';
+import { scratchInt32, scratchUint32 } from './scratch-buffers.js';
 
 /**
  * Build rows per partition that keep a partition's hash table and rows in cache. DLC_JOIN_PART_ROWS
@@ -63,11 +64,12 @@ class BucketTable {
     const nulls = keys.nulls;
     const buckets = nextPow2(Math.max(1, n - keys.nullCount));
     const mask = buckets - 1;
-    const first = new Int32Array(buckets + 1);
+    const first = scratchInt32('table.first', buckets + 1).fill(0);
     for (let i = 0; i < n; i++) if (nulls === null || nulls[i] === 0) first[(hashes[i]! & mask) + 1]!++;
     for (let b = 0; b < buckets; b++) first[b + 1]! += first[b]!;
-    const slots = new Uint32Array(first[buckets]! * stride);
-    const fill = first.slice(0, buckets);
+    const slots = scratchUint32('table.slots', first[buckets]! * stride);
+    const fill = scratchInt32('table.fill', buckets);
+    fill.set(first.subarray(0, buckets));
     const words = twoWords ? (keys as { words: Uint32Array }).words : null;
     for (let i = 0; i < n; i++) {
       if (nulls !== null && nulls[i] !== 0) continue;

@@ -1,12 +1,17 @@
-/** Matched row pairs as two growing index columns; -1 stands for the missing side of an unmatched row. */
+import { scratchInt32 } from './scratch-buffers.js';
+
+/**
+ * Matched row pairs as two growing index columns; -1 stands for the missing side of an unmatched row.
+ * The arrays are the thread's reused scratch: one PairBuffer at a time, read before the next is made.
+ */
 export class PairBuffer {
   probe: Int32Array;
   build: Int32Array;
   length = 0;
 
   constructor(capacity = 1024) {
-    this.probe = new Int32Array(Math.max(16, capacity));
-    this.build = new Int32Array(Math.max(16, capacity));
+    this.probe = scratchInt32('pairs.probe', Math.max(16, capacity));
+    this.build = scratchInt32('pairs.build', Math.max(16, capacity));
   }
 
   push(probe: number, build: number): void {

@@ -4,6 +4,7 @@
  * reads the column in random order instead, which on 10M rows was several times slower (a cache miss per
  * value). Partitions of one column share one buffer, each a view of its own stretch of it.
  */
+import { copyBytes, viewOf } from './copy-bytes.js';
 import { gatherLayout } from './gather.js';
 import { type Alloc, bitmapBytes, type Layout, setBit, type TableLayout } from './layout.js';
 
@@ -150,6 +151,8 @@ function scatterBinary(offsets: Int32Array, data: Uint8Array, validity: Uint8Arr
   const dataBuf = new Uint8Array(alloc(dataStart[parts]!));
   const row = new Int32Array(parts);
   const pos = new Float64Array(parts);
+  const dv = viewOf(dataBuf);
+  const sv = viewOf(data);
   for (let i = 0; i < n; i++) {
     const p = ids[i]!;
     if (p < 0) continue;
@@ -157,7 +160,7 @@ function scatterBinary(offsets: Int32Array, data: Uint8Array, validity: Uint8Arr
     const a = offsets[r]!;
     const len = live(r) ? offsets[r + 1]! - a : 0;
     const d = dataStart[p]! + pos[p]!;
-    if (len <= 24) for (let k = 0; k < len; k++) dataBuf[d + k] = data[a + k]!;
+    if (len <= 64) copyBytes(dv, d, sv, a, len);
     else dataBuf.set(data.subarray(a, a + len), d);
     pos[p]! += len;
     // Partition p's offsets start at offStart[p] + p (each has one more offset than rows).

@@ -66,6 +66,8 @@ export interface ScanTask {
   hashSample: number;
   seed: number;
   shared: boolean;
+  /** Also decide and count the rows' partitions (as a CountTask would) when nothing else must come first. */
+  count?: Pick<CountTask, 'ids' | 'partitioner' | 'bloom' | 'preserve'>;
 }
 
 export type Partitioner = { kind: 'hash'; partitions: number } | { kind: 'range'; splitters: KeyValue[]; width: number };
@@ -171,6 +173,7 @@ export interface ScanResult {
   bloom: Uint32Array | null;
   sample: KeyValue[];
   hashSample: Uint32Array;
+  counted: CountResult | null;
 }
 
 export interface CountResult {
@@ -209,7 +212,7 @@ function dispatch(task: Task): TaskResult {
     case 'scan':
       return scan(task);
     case 'count':
-      return count(task);
+      return countRows(task);
     case 'scatter':
       scatterInto(task.table, task.from, task.ids.subarray(task.from, task.to), task.targets, task.rowStart, task.byteStart);
       return { kind: 'done' };
@@ -305,7 +308,8 @@ function scan(t: ScanTask): ScanResult {
       if (keys.nulls === null || keys.nulls[r] === 0) picked.push(hashes[t.from + r]!);
     }
   }
-  return { kind: 'scan', nullCount: keys.nullCount, sketch, bloom, sample, hashSample: Uint32Array.from(picked) };
+  const counted = t.count === undefined ? null : countRows({ kind: 'count', table: t.table, keys: t.keys, from: t.from, to: t.to, hashes: t.hashes, ...t.count }, keys);
+  return { kind: 'scan', nullCount: keys.nullCount, sketch, bloom, sample, hashSample: Uint32Array.from(picked), counted };
 }
 
 function partitionIds(t: CountTask, keys: NormalizedKeys): (i: number) => number {
@@ -326,9 +330,8 @@ function partitionIds(t: CountTask, keys: NormalizedKeys): (i: number) => number
   };
 }
 
-function count(t: CountTask): CountResult {
+function countRows(t: CountTask, keys = normalizeKeys(t.table.columns, t.keys, t.from, t.to)): CountResult {
   const n = t.to - t.from;
-  const keys = normalizeKeys(t.table.columns, t.keys, t.from, t.to);
   const partitions = t.partitioner.kind === 'hash' ? t.partitioner.partitions : t.partitioner.splitters.length + 1;
   const idOf = partitionIds(t, keys);
   const bloom = t.bloom === null ? null : BloomFilter.fromWords(t.bloom);

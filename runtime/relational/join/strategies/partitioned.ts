@@ -62,6 +62,9 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   const hashes: Record<Side, Uint32Array> = { left: new Uint32Array(alloc(4 * tables.left.length)), right: new Uint32Array(alloc(4 * tables.right.length)) };
   const totalRows = tables.left.length + tables.right.length;
   const sampleOf = (side: Side): number => (algorithm === 'merge' && totalRows > 0 ? Math.ceil((SAMPLES_PER_PARTITION * targetPartitions * tables[side].length) / totalRows / n) : 0);
+  // Without a Bloom filter to wait for, hash partitions are decided in the same pass as the hashes.
+  const fused = algorithm === 'hash' && c.bloom === false;
+  const ids: Record<Side, Int32Array> = { left: new Int32Array(alloc(4 * tables.left.length)), right: new Int32Array(alloc(4 * tables.right.length)) };
   const scanTasks = range(n).flatMap((w) =>
     sides.map((side) => {
       const [from, to] = share(tables[side].length, n, w);
@@ -78,6 +81,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
         hashSample: sketch && side === large ? BLOOM_AUTO_SAMPLE : 0,
         seed: c.seed,
         shared: runner.shared,
+        ...(fused ? { count: { ids: ids[side], partitioner: { kind: 'hash', partitions: targetPartitions }, bloom: null, preserve: preserves(p.shape.how, side) } } : {}),
       };
       return { worker: w, task };
     }),
@@ -120,17 +124,18 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   else partitioner = { kind: 'range', splitters: rangeBoundaries(scans.flatMap((s) => s.sample), targetPartitions), width: keyWidth(scans) };
   const partitions = partitioner.kind === 'hash' ? partitioner.partitions : partitioner.splitters.length + 1;
 
-  // Round 2: each worker decides its rows' partitions and counts them.
-  const ids: Record<Side, Int32Array> = { left: new Int32Array(alloc(4 * tables.left.length)), right: new Int32Array(alloc(4 * tables.right.length)) };
-  const counted = await runner.run<CountResult>(
-    range(n).flatMap((w) =>
-      sides.map((side) => {
-        const [from, to] = share(tables[side].length, n, w);
-        const task: CountTask = { kind: 'count', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], ids: ids[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side) };
-        return { worker: w, task };
-      }),
-    ),
-  );
+  // Round 2: each worker decides its rows' partitions and counts them (unless the scan did).
+  const counted = fused
+    ? scans.map((s) => s.counted!)
+    : await runner.run<CountResult>(
+        range(n).flatMap((w) =>
+          sides.map((side) => {
+            const [from, to] = share(tables[side].length, n, w);
+            const task: CountTask = { kind: 'count', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], ids: ids[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side) };
+            return { worker: w, task };
+          }),
+        ),
+      );
   const countOf = (w: number, side: Side): CountResult => counted[2 * w + sides.indexOf(side)]!;
   const sizes = range(partitions).map((q) => range(n).reduce((a, w) => a + countOf(w, 'left').sizes.rows[q]! + countOf(w, 'right').sizes.rows[q]!, 0));
   const owner = assignPartitions(sizes, n);
