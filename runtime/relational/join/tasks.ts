@@ -317,6 +317,37 @@ function partitionIds(t: CountTask, keys: NormalizedKeys): (i: number) => number
   if (p.kind === 'hash') return (i) => partitionOf(t.hashes[t.from + i]!, p.partitions);
   const bounds = keysOfValues(p.splitters, p.width);
   const m = bounds.count;
+  if (keys.kind === 'words' && bounds.kind === 'words' && keys.width <= 2) {
+    // One- and two-word keys compare inline (the general comparison dominated this pass).
+    const bw = bounds.words;
+    const kw = keys.words;
+    if (keys.width === 1) {
+      return (i) => {
+        const x = kw[i]!;
+        let lo = 0;
+        let hi = m;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (bw[mid]! <= x) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+    }
+    return (i) => {
+      const x0 = kw[2 * i]!;
+      const x1 = kw[2 * i + 1]!;
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const b0 = bw[2 * mid]!;
+        if (b0 < x0 || (b0 === x0 && bw[2 * mid + 1]! <= x1)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+  }
   // The number of boundaries at or below the key: equal keys always land in the same range.
   return (i) => {
     let lo = 0;

@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDB } from './join-fixtures.js';
 
 process.env.DLC_JOIN_PART_ROWS = '3';
-const { stopJoinThreads } = await import('../../../runtime/relational/join/index.js');
+const { stopJoinThreads } = await import('../../../../runtime/relational/join/index.js');
 const { checkJoinsAgainstDuckDB } = await import('./join-property-check.js');
 
 let conn: DuckDBConnection;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { stopJoinThreads } from '../../../runtime/relational/join/index.js';
+import { stopJoinThreads } from '../../../../runtime/relational/join/index.js';
 import { openDuckDB } from './join-fixtures.js';
 import { checkJoinsAgainstDuckDB } from './join-property-check.js';
 

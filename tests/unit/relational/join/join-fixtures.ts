@@ -2,7 +2,7 @@
 // rows of either compared as multisets of canonical strings.
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Bool, type DataType, Field, Float64, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import type { PlanNode } from '../../../compiler/phases/5-plan/plan-types.js';
+import type { PlanNode } from '../../../../compiler/phases/5-plan/plan-types.js';
 
 export type ColumnKind = 'int32' | 'int64' | 'float64' | 'utf8' | 'bool';
 export type Cell = number | bigint | string | boolean | null;

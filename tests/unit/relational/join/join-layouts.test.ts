@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Bool, type DataType, Dictionary, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, LargeUtf8, List, Struct, TimestampMillisecond, Utf8, type Vector, vectorFromArray, DateDay } from 'apache-arrow';
-import { dataFromLayout, layoutFromData } from '../../../runtime/relational/join/arrow-layout.js';
-import { concatLayouts } from '../../../runtime/relational/join/concat.js';
-import { gatherLayout } from '../../../runtime/relational/join/gather.js';
-import { type Layout, plainAlloc, shareLayout, sliceLayout } from '../../../runtime/relational/join/layout.js';
-import { scatterTable } from '../../../runtime/relational/join/scatter.js';
+import { dataFromLayout, layoutFromData } from '../../../../runtime/relational/join/arrow-layout.js';
+import { concatLayouts } from '../../../../runtime/relational/join/concat.js';
+import { gatherLayout } from '../../../../runtime/relational/join/gather.js';
+import { type Layout, plainAlloc, shareLayout, sliceLayout } from '../../../../runtime/relational/join/layout.js';
+import { scatterTable } from '../../../../runtime/relational/join/scatter.js';
 import { makeVector } from 'apache-arrow';
 
 const N = 37;
@@ -20,7 +20,7 @@ const columns: { name: string; type: DataType; values: unknown[] }[] = [
   { name: 'float64', type: new Float64(), values: Array.from({ length: N }, (_, i) => maybeNull(i, i / 3)) },
   { name: 'float32', type: new Float32(), values: Array.from({ length: N }, (_, i) => i * 0.5) },
   { name: 'bool', type: new Bool(), values: Array.from({ length: N }, (_, i) => maybeNull(i + 1, i % 3 === 0)) },
-  { name: 'utf8', type: new Utf8(), values: Array.from({ length: N }, (_, i) => maybeNull(i, 'x'.repeat(i % 30) + String(i))) },
+  { name: 'utf8', type: new Utf8(), values: Array.from({ length: N }, (_, i) => maybeNull(i, 'x'.repeat((i * 7) % 100) + String(i))) },
   { name: 'large', type: new LargeUtf8(), values: Array.from({ length: N }, (_, i) => maybeNull(i + 2, `é${i}`)) },
   { name: 'date', type: new DateDay(), values: Array.from({ length: N }, (_, i) => new Date(Date.UTC(2020, 0, 1 + i))) },
   { name: 'ts', type: new TimestampMillisecond(), values: Array.from({ length: N }, (_, i) => maybeNull(i, Date.UTC(2021, 5, 1) + i * 1000)) },

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { partitionByKeyHash, runJoin } from '../../../runtime/relational/join/index.js';
+import { partitionByKeyHash, runJoin } from '../../../../runtime/relational/join/index.js';
 import { arrowRows, type Cell, type ColumnKind, ctxFor, duckRows, joinNode, joinQuery, loadIntoDuckDB, openDuckDB, type TestColumn, type TestTable, toArrow } from './join-fixtures.js';
 
 const HOWS = ['inner', 'left', 'right', 'full', 'semi', 'anti'] as const;
@@ -18,7 +18,7 @@ const KEY_SHAPES: Record<string, ColumnKind[]> = {
   'int32+utf8': ['int32', 'utf8'],
   'int64+int64': ['int64', 'int64'],
 };
-const STRINGS = ['', 'a', 'b', 'ab', 'ba', 'é', 'a\u0000b', 'a somewhat longer string than the others', 'Ω≈ç', 'B'];
+const STRINGS = ['', 'a', 'b', 'ab', 'ba', 'é', 'a\u0000b', 'a somewhat longer string than the others', 'Ω≈ç', 'B', 'a string past sixty-four bytes, which is copied by another path than short ones'];
 const FLOATS = [0, -0, 1, -1.5, 2.5, NaN, 1e300, -1e-300, 3, 4];
 
 function prng(seed: number): () => number {

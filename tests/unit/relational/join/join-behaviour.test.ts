@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { DateDay, Field, FixedSizeList, Float32, Int32, makeData, makeVector, RecordBatch, Schema, Struct, Table, tableFromArrays, TimestampSecond, vectorFromArray } from 'apache-arrow';
-import { partitionByKeyHash, runJoin, runJoinWithStats, stopJoinThreads } from '../../../runtime/relational/join/index.js';
-import { chooseJoinStrategy } from '../../../runtime/relational/join/choose-strategy.js';
-import { DataError } from '../../../runtime/relational/types.js';
+import { partitionByKeyHash, runJoin, runJoinWithStats, stopJoinThreads } from '../../../../runtime/relational/join/index.js';
+import { chooseJoinStrategy } from '../../../../runtime/relational/join/choose-strategy.js';
+import { DataError } from '../../../../runtime/relational/types.js';
 import { arrowRows, ctxFor, joinNode, toArrow } from './join-fixtures.js';
 
 after(() => stopJoinThreads());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BloomFilter, bitsPerKey } from '../../../runtime/relational/join/bloom-filter.js';
-import { hashTwoWords } from '../../../runtime/relational/join/hash.js';
+import { BloomFilter, bitsPerKey } from '../../../../runtime/relational/join/bloom-filter.js';
+import { hashTwoWords } from '../../../../runtime/relational/join/hash.js';
 
 const keyHash = (i: number): number => hashTwoWords(i >>> 0, Math.floor(i / 2 ** 32));
 
