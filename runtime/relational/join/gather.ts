@@ -3,7 +3,7 @@
  * that cuts an input into partitions. Index -1 gives a null row (the missing side of an outer join).
  */
 import { copyBytes, viewOf } from './copy-bytes.js';
-import { type Alloc, bitmapBytes, type BinaryLayout, type Layout, type LayoutBase, getBit, setBit, type TableLayout } from './layout.js';
+import { type Alloc, bitmapBytes, type BinaryLayout, type Layout, type LayoutBase, getBit, setBit } from './layout.js';
 
 /** The rows `idx[from..to)` of `src`, in that order. */
 export function gatherLayout(src: Layout, idx: Int32Array, from: number, to: number, alloc: Alloc): Layout {
@@ -58,10 +58,6 @@ export function gatherLayout(src: Layout, idx: Int32Array, from: number, to: num
     case 'struct':
       return { ...base, kind: 'struct', children: src.children.map((c) => gatherLayout(c, idx, from, to, alloc)) };
   }
-}
-
-export function gatherTable(src: TableLayout, idx: Int32Array, from: number, to: number, alloc: Alloc): TableLayout {
-  return { length: to - from, columns: src.columns.map((c) => gatherLayout(c, idx, from, to, alloc)) };
 }
 
 function gatherValidity(src: Layout, idx: Int32Array, from: number, to: number, alloc: Alloc): { validity: Uint8Array | null; nullCount: number } {

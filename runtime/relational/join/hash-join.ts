@@ -38,7 +38,9 @@ export interface HashJoinOptions {
 export function hashJoin(build: KeySet, probe: KeySet, rules: MatchRules, out: PairBuffer, opts: HashJoinOptions = {}): void {
   const table = new BucketTable(build);
   const c: ProbeContext = { rules, out, flags: opts.buildFlags, bloom: opts.bloom, rejected: 0, build: build.keys, probe };
-  if (table.stride === 2 && build.keys.kind === 'words' && build.keys.width === 1) probeOneWord(table, c);
+  const plainInner = rules.pairs && !rules.probeUnmatched && !rules.probeMatched && c.flags === undefined && c.bloom === undefined && probe.keys.nulls === null;
+  if (plainInner && table.stride === 4) innerTwoWords(table, c);
+  else if (table.stride === 2 && build.keys.kind === 'words' && build.keys.width === 1) probeOneWord(table, c);
   else if (table.stride === 4) probeTwoWords(table, c);
   else probeGeneric(table, c);
   if (opts.counters) opts.counters.bloomRejected = (opts.counters.bloomRejected ?? 0) + c.rejected;
@@ -103,6 +105,36 @@ interface ProbeContext {
  * The three probe loops differ only in how a bucket entry is compared; each is written out in full so the
  * compiler keeps its hot loop tight (a shared helper per row cost a third of the probe time).
  */
+
+/** The common case on its own: an inner join on a two-word key (int64, timestamp, float64), no null keys. */
+function innerTwoWords(t: BucketTable, c: ProbeContext): void {
+  const { first, slots, mask } = t;
+  const out = c.out;
+  const hashes = c.probe.hashes;
+  const words = (c.probe.keys as { words: Uint32Array }).words;
+  const n = c.probe.keys.count;
+  let pp = out.probe;
+  let pb = out.build;
+  let len = out.length;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
+    const lo = words[2 * i]!;
+    const hi = words[2 * i + 1]!;
+    const bucket = h & mask;
+    for (let j = first[bucket]!, e = first[bucket + 1]!; j < e; j++) {
+      if (slots[4 * j] !== h || slots[4 * j + 2] !== lo || slots[4 * j + 3] !== hi) continue;
+      if (len === pp.length) {
+        out.length = len;
+        out.reserve(len + 1);
+        pp = out.probe;
+        pb = out.build;
+      }
+      pp[len] = i;
+      pb[len++] = slots[4 * j + 1]!;
+    }
+  }
+  out.length = len;
+}
 
 function probeOneWord(t: BucketTable, c: ProbeContext): void {
   const { first, slots, mask } = t;

@@ -64,10 +64,6 @@ export function setBit(bits: Uint8Array, i: number): void {
   bits[i >>> 3]! |= 1 << (i & 7);
 }
 
-export function isValid(l: LayoutBase, i: number): boolean {
-  return l.validity === null || getBit(l.validity, i);
-}
-
 /** Copies `n` bits from `src` at bit `srcAt` to `dst` at bit `dstAt` (dst bits there must be 0). */
 export function copyBits(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, n: number): void {
   if ((dstAt & 7) === 0 && (srcAt & 7) === 0) {
@@ -185,12 +181,6 @@ export function layoutBuffers(l: Layout, into: Set<ArrayBufferLike> = new Set())
   return into;
 }
 
-/** Whether every buffer is a SharedArrayBuffer, so posting the layout to a worker copies nothing. */
-export function isShared(l: Layout): boolean {
-  for (const b of layoutBuffers(l)) if (!(b instanceof SharedArrayBuffer)) return false;
-  return true;
-}
-
 /** A copy of the layout whose buffers are all SharedArrayBuffers (those that already are stay as they are). */
 export function shareLayout(l: Layout): Layout {
   const share = <T extends Uint8Array | Int32Array>(a: T): T => {
@@ -223,8 +213,4 @@ export function shareLayout(l: Layout): Layout {
     case 'struct':
       return { ...l, validity, children: l.children.map(shareLayout) };
   }
-}
-
-export function shareTable(t: TableLayout): TableLayout {
-  return { length: t.length, columns: t.columns.map(shareLayout) };
 }

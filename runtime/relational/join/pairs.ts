@@ -15,13 +15,15 @@ export class PairBuffer {
   }
 
   push(probe: number, build: number): void {
-    if (this.length === this.probe.length) this.grow();
+    if (this.length === this.probe.length) this.reserve(this.length + 1);
     this.probe[this.length] = probe;
     this.build[this.length++] = build;
   }
 
-  private grow(): void {
-    const cap = this.probe.length * 2;
+  /** Room for at least `n` pairs, the first `length` kept. */
+  reserve(n: number): void {
+    if (n <= this.probe.length) return;
+    const cap = Math.max(n, this.probe.length * 2);
     const p = new Int32Array(cap);
     p.set(this.probe);
     const b = new Int32Array(cap);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { partitionByKeyHash, runJoin } from '../../../../runtime/relational/join/index.js';
-import { arrowRows, type Cell, type ColumnKind, ctxFor, duckRows, joinNode, joinQuery, loadIntoDuckDB, openDuckDB, type TestColumn, type TestTable, toArrow } from './join-fixtures.js';
+import { arrowRows, type Cell, type ColumnKind, ctxFor, duckRows, joinNode, joinQuery, loadIntoDuckDB, type TestColumn, type TestTable, toArrow } from './join-fixtures.js';
 
 const HOWS = ['inner', 'left', 'right', 'full', 'semi', 'anti'] as const;
 const STRATEGIES = ['broadcast', 'shuffle_hash', 'sort_merge', 'colocated'] as const;
