@@ -29,7 +29,8 @@ export interface JoinResult {
 export async function executeJoin(left: Table, right: Table, spec: JoinSpec, chosen: ChosenStrategy, ctx: RelationalContext): Promise<JoinResult> {
   const clock = new PhaseClock();
   const runner = makeRunner(Math.max(1, Math.floor(ctx.workers)));
-  const prepared = prepareJoin(left, right, spec, { shared: runner.shared, perBatch: chosen.strategy === 'colocated' });
+  // Inputs stay where they are; strategies copy to shared memory only the rows other workers read.
+  const prepared = prepareJoin(left, right, spec, { shared: false, perBatch: chosen.strategy === 'colocated' });
   clock.lap('prepare inputs');
   const total = left.numRows + right.numRows;
   const c: StrategyContext = {

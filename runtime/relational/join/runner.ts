@@ -1,6 +1,8 @@
 /**
- * Where a strategy's tasks run: on worker threads, or one after another in the calling thread when the
- * join has one worker (the contract's "1 runs it in the calling process"). Strategies see one interface.
+ * Where a strategy's tasks run. Worker 0 is the calling thread: it reads the caller's Arrow buffers in
+ * place and does its share while worker threads 1..n-1 do theirs (the contract's "1 runs it in the
+ * calling process" is the case n = 1). Strategies see one interface and hand each worker the tables it
+ * may read: the originals for worker 0, shared copies of the rows they need for the others.
  */
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import { runOnThreads } from './worker-pool.js';
@@ -13,14 +15,30 @@ export interface Runner {
 }
 
 export function makeRunner(workers: number): Runner {
-  if (workers <= 1) {
-    return {
-      workers: 1,
-      shared: false,
-      run: async <R extends TaskResult>(tasks: { worker: number; task: Task }[]) => tasks.map(({ task }) => runTask(task).result as R),
-    };
-  }
-  return { workers, shared: true, run: <R extends TaskResult>(tasks: { worker: number; task: Task }[]) => runOnThreads<R>(tasks) };
+  const n = Math.max(1, Math.floor(workers));
+  return {
+    workers: n,
+    shared: n > 1,
+    run: async <R extends TaskResult>(tasks: { worker: number; task: Task }[]): Promise<R[]> => {
+      const elsewhere = tasks.map((t, i) => ({ ...t, i })).filter((t) => t.worker !== 0);
+      // Worker threads start first; then this thread does worker 0's share.
+      const pending = elsewhere.length === 0 ? Promise.resolve([] as R[]) : runOnThreads<R>(elsewhere.map(({ worker, task }) => ({ worker: worker - 1, task })));
+      const results = new Array<R>(tasks.length);
+      let failure: unknown;
+      for (const [i, t] of tasks.entries()) {
+        if (t.worker !== 0) continue;
+        try {
+          results[i] = runTask(t.task).result as R;
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+      const done = await pending;
+      elsewhere.forEach((t, k) => (results[t.i] = done[k]!));
+      if (failure !== undefined) throw failure;
+      return results;
+    },
+  };
 }
 
 /** [start, end) of share `i` of `n` rows split `parts` ways, as even as whole rows allow. */

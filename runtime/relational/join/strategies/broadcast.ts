@@ -7,7 +7,8 @@
  */
 import { type BatchesResult, type BroadcastProbeTask, type EmitBuildTask } from '../tasks.js';
 import { otherSide } from '../join-shape.js';
-import { tableBytes } from '../layout.js';
+import { type TableLayout, tableBytes } from '../layout.js';
+import { tableForWorker } from '../stage-rows.js';
 import { marksBuild, matchRules, type Side } from '../match-rules.js';
 import { share } from '../runner.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
@@ -21,11 +22,15 @@ export async function broadcastJoin(c: StrategyContext): Promise<StrategyResult>
   const probe = buildSide === 'left' ? right : left;
   const n = runner.workers;
   const bloom = c.bloom === true;
+  // Every worker reads the whole build side; workers other than 0 read the probe rows from their share on.
+  const buildFor = tableForWorker(build, 0);
+  const probeFor = tableForWorker(probe, share(probe.length, n, 1)[0]);
+  const tablesFor = (w: number): { left: TableLayout; right: TableLayout } => (buildSide === 'left' ? { left: buildFor(w), right: probeFor(w) } : { left: probeFor(w), right: buildFor(w) });
   const rounds = marksBuild(matchRules(p.shape.how, buildSide)) ? 2 : 1;
   const results = await runner.run<BatchesResult>(
     range(n).map((w) => {
       const [from, to] = share(probe.length, n, w);
-      const task: BroadcastProbeTask = { kind: 'broadcast-probe', shape: p.shape, left, right, buildSide, from, to, bloomFpr: bloom ? BLOOM_FPR : null, shared: runner.shared };
+      const task: BroadcastProbeTask = { kind: 'broadcast-probe', shape: p.shape, ...tablesFor(w), buildSide, from, to, bloomFpr: bloom ? BLOOM_FPR : null, shared: runner.shared };
       return { worker: w, task };
     }),
   );
@@ -38,7 +43,7 @@ export async function broadcastJoin(c: StrategyContext): Promise<StrategyResult>
     const emitted = await runner.run<BatchesResult>(
       range(n).map((w) => {
         const [from, to] = share(build.length, n, w);
-        const task: EmitBuildTask = { kind: 'emit-build', shape: p.shape, left, right, buildSide, flags, from, to };
+        const task: EmitBuildTask = { kind: 'emit-build', shape: p.shape, ...tablesFor(w), buildSide, flags, from, to };
         return { worker: w, task };
       }),
     );

@@ -11,6 +11,7 @@
  */
 import { DataError } from '../../types.js';
 import { assignPartitions } from '../assign-partitions.js';
+import { stageRows } from '../stage-rows.js';
 import { compareKeyValues, type KeyValue } from '../key-compare.js';
 import type { BatchesResult, ColocatedJoinTask, PartitionPlacement } from '../tasks.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
@@ -25,7 +26,7 @@ export async function colocatedJoin(c: StrategyContext): Promise<StrategyResult>
     range(n).map((w) => {
       const parts = range(partitions)
         .filter((i) => owner[i] === w)
-        .map((index) => ({ index, left: p.left[index]!, right: p.right[index]! }));
+        .map((index) => ({ index, left: w === 0 ? p.left[index]! : stageRows(p.left[index]!, 0, p.left[index]!.length), right: w === 0 ? p.right[index]! : stageRows(p.right[index]!, 0, p.right[index]!.length) }));
       const task: ColocatedJoinTask = { kind: 'colocated-join', shape: p.shape, parts, partitions, bloomFpr: bloom ? BLOOM_FPR : null };
       return { worker: w, task };
     }),

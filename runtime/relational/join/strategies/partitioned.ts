@@ -24,6 +24,7 @@ import { keysOf, otherSide } from '../join-shape.js';
 import { type Layout, plainAlloc, sharedAlloc, type TableLayout, tableBytes } from '../layout.js';
 import { preserves, type Side } from '../match-rules.js';
 import { share } from '../runner.js';
+import { tableForWorker } from '../stage-rows.js';
 import { allocatePartitions, isFlat, pieceBytes } from '../exchange.js';
 import { type BatchesResult, type CountResult, type CountTask, HLL_PRECISION, type PartitionJoinTask, type PartitionPieces as PieceList, type Partitioner, type PiecesResult, type PiecesTask, type ScanResult, type ScanTask, type ScatterTask } from '../tasks.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
@@ -54,6 +55,8 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   const sides: Side[] = ['left', 'right'];
   const alloc = runner.shared ? sharedAlloc : plainAlloc;
   const targetPartitions = partitionCount(tables[small].length, n);
+  // Worker 0 reads the inputs where they are; the others read shared copies of the rows from their shares on.
+  const tableFor = { left: tableForWorker(tables.left, share(tables.left.length, n, 1)[0]), right: tableForWorker(tables.right, share(tables.right.length, n, 1)[0]) };
 
   // Round 1: scan.
   const sketch = c.bloom === 'auto';
@@ -70,7 +73,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       const [from, to] = share(tables[side].length, n, w);
       const task: ScanTask = {
         kind: 'scan',
-        table: tables[side],
+        table: tableFor[side](w),
         keys: keysOf(p.shape, side),
         from,
         to,
@@ -131,7 +134,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
         range(n).flatMap((w) =>
           sides.map((side) => {
             const [from, to] = share(tables[side].length, n, w);
-            const task: CountTask = { kind: 'count', table: tables[side], keys: keysOf(p.shape, side), from, to, hashes: hashes[side], ids: ids[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side) };
+            const task: CountTask = { kind: 'count', table: tableFor[side](w), keys: keysOf(p.shape, side), from, to, hashes: hashes[side], ids: ids[side], partitioner, bloom: side === large ? bloom : null, preserve: preserves(p.shape.how, side) };
             return { worker: w, task };
           }),
         ),
@@ -142,7 +145,8 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   c.clock.lap(algorithm === 'hash' ? 'hash partitions' : 'key ranges');
 
   // Round 3: rows go to their partition, with their key hashes (cheaper to move than to compute again).
-  const sent: Record<Side, TableLayout> = { left: withHashes(tables.left, hashes.left), right: withHashes(tables.right, hashes.right) };
+  const sentBy = (w: number, side: Side): TableLayout => withHashes(tableFor[side](w), hashes[side]);
+  const sent: Record<Side, TableLayout> = { left: sentBy(0, 'left'), right: sentBy(0, 'right') };
   const parts: PieceList[] = range(partitions).map(() => ({ left: [], right: [] }));
   let moved = 0;
   const flat = sides.every((side) => sent[side].columns.every(isFlat));
@@ -159,7 +163,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       for (let w = 0; w < n; w++) {
         const own = countOf(w, side).sizes;
         const [from, to] = share(tables[side].length, n, w);
-        tasks.push({ worker: w, task: { kind: 'scatter', table: sent[side], from, to, ids: ids[side], targets, rowStart: rowAt.slice(), byteStart: byteAt.map((b) => b.slice()) } });
+        tasks.push({ worker: w, task: { kind: 'scatter', table: sentBy(w, side), from, to, ids: ids[side], targets, rowStart: rowAt.slice(), byteStart: byteAt.map((b) => b.slice()) } });
         for (let q = 0; q < partitions; q++) {
           rowAt[q]! += own.rows[q]!;
           for (let b = 0; b < binary; b++) byteAt[b]![q]! += own.bytes[b]![q]!;
@@ -173,7 +177,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       range(n).flatMap((w) =>
         sides.map((side) => {
           const [from, to] = share(tables[side].length, n, w);
-          const task: PiecesTask = { kind: 'pieces', table: sent[side], from, to, ids: ids[side], counts: countOf(w, side).sizes.rows, shared: runner.shared };
+          const task: PiecesTask = { kind: 'pieces', table: sentBy(w, side), from, to, ids: ids[side], counts: countOf(w, side).sizes.rows, shared: runner.shared };
           return { worker: w, task };
         }),
       ),
@@ -197,7 +201,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       .filter((q) => owner[q] === o)
       .map((q) => parts[q]!);
     const local = sides.map((side) => ({ side, rows: countOf(o, side).local }));
-    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts: mine, left: tables.left, right: tables.right, local };
+    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts: mine, left: tableFor.left(o), right: tableFor.right(o), local };
     return { worker: o, task };
   });
   const joined = await runner.run<BatchesResult>(joinTasks);
