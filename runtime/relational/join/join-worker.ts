@@ -1,6 +1,6 @@
 /** A join worker thread: runs the tasks the driver posts, one at a time, and posts back what they made. */
 import { parentPort } from 'node:worker_threads';
-import { runTask, type Task } from './tasks.js';
+import { runTask, type Task } from './tasks/index.js';
 
 const port = parentPort;
 if (port === null) throw new Error('join-worker.js runs as a worker thread');

@@ -4,7 +4,7 @@
  * calling process" is the case n = 1). Strategies see one interface and hand each worker the tables it
  * may read: the originals for worker 0, shared copies of the rows they need for the others.
  */
-import { runTask, type Task, type TaskResult } from './tasks.js';
+import { runTask, type Task, type TaskResult } from './tasks/index.js';
 import { runOnThreads } from './worker-pool.js';
 
 export interface Runner {

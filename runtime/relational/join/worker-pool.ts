@@ -8,7 +8,7 @@
  * where a child process would have to be sent a copy of every byte (bench/results/join.md, "workers").
  */
 import { Worker } from 'node:worker_threads';
-import type { Task, TaskResult } from './tasks.js';
+import type { Task, TaskResult } from './tasks/index.js';
 
 interface Pending {
   resolve: (r: TaskResult) => void;

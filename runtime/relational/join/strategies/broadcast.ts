@@ -5,7 +5,7 @@
  * join, or the left side's in a semi or anti join), each worker reports which of them it matched and the
  * flags are combined afterwards, each worker taking a share of the build rows.
  */
-import { type BatchesResult, type BroadcastProbeTask, type EmitBuildTask } from '../tasks.js';
+import { type BatchesResult, type BroadcastProbeTask, type EmitBuildTask } from '../tasks/index.js';
 import { otherSide } from '../join-shape.js';
 import { type TableLayout, tableBytes } from '../layout.js';
 import { tableForWorker } from '../stage-rows.js';

@@ -13,7 +13,7 @@ import { DataError } from '../../types.js';
 import { assignPartitions } from '../assign-partitions.js';
 import { stageRows } from '../stage-rows.js';
 import { compareKeyValues, type KeyValue } from '../key-compare.js';
-import type { BatchesResult, ColocatedJoinTask, PartitionPlacement } from '../tasks.js';
+import type { BatchesResult, ColocatedJoinTask, PartitionPlacement } from '../tasks/index.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
 
 export async function colocatedJoin(c: StrategyContext): Promise<StrategyResult> {

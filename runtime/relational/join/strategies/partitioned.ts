@@ -26,7 +26,7 @@ import { preserves, type Side } from '../match-rules.js';
 import { share } from '../runner.js';
 import { tableForWorker } from '../stage-rows.js';
 import { allocatePartitions, isFlat, pieceBytes } from '../exchange.js';
-import { type BatchesResult, type CountResult, type CountTask, HLL_PRECISION, type PartitionJoinTask, type PartitionPieces as PieceList, type Partitioner, type PiecesResult, type PiecesTask, type ScanResult, type ScanTask, type ScatterTask } from '../tasks.js';
+import { type BatchesResult, type CountResult, type CountTask, HLL_PRECISION, type PartitionJoinTask, type PartitionPieces as PieceList, type Partitioner, type PiecesResult, type PiecesTask, type ScanResult, type ScanTask, type ScatterTask } from '../tasks/index.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
 
 const MAX_PARTITIONS_PER_WORKER = 512;
