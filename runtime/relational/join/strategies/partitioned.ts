@@ -110,9 +110,9 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   if (c.bloom === 'auto') {
     const sampled = range(n).flatMap((w) => [...scanOf(w, large).hashSample]);
     const passing = sampled.filter((h) => merged!.mightContainHash(h)).length;
-    const share = sampled.length === 0 ? 1 : passing / sampled.length;
-    useBloom = wantBloom && share < BLOOM_AUTO_PASS_SHARE;
-    bloomReason = `a filter of the ${small} side's keys would keep about ${Math.round(share * 100)}% of a sample of ${sampled.length} ${large} rows; used below ${BLOOM_AUTO_PASS_SHARE * 100}%`;
+    const kept = sampled.length === 0 ? 1 : passing / sampled.length;
+    useBloom = wantBloom && kept < BLOOM_AUTO_PASS_SHARE;
+    bloomReason = `a filter of the ${small} side's keys would keep about ${Math.round(kept * 100)}% of a sample of ${sampled.length} ${large} rows; used below ${BLOOM_AUTO_PASS_SHARE * 100}%`;
   }
   let bloom: Uint32Array | null = null;
   const bytesMovedBy: Record<string, number> = {};
