@@ -5,7 +5,7 @@
  * only with `overwrite: true`.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { ExportStep } from '../../../compiler/spec/types.js';
@@ -25,8 +25,14 @@ export async function runExport(id: string, config: ExportStep, table: Table, ct
   const format = config.format ?? BY_EXTENSION[extname(path).toLowerCase()];
   if (format === 'tfjs') throw new DataError(`step ${id}: a table cannot be exported as tfjs (that format is for models)`);
   if (!format) throw new DataError(`step ${id}: cannot tell the format of ${path} from its extension; set format: parquet, arrow, csv or json`, path);
-  if (!existsSync(dirname(path))) throw new DataError(`step ${id}: cannot write ${path}: the directory ${dirname(path)} does not exist`, path);
-  if (existsSync(path) && config.overwrite !== true) throw new DataError(`step ${id}: ${path} already exists (set overwrite: true to replace it)`, path);
+  // An export is the pipeline's own output: re-running the pipeline replaces it, unless the spec says
+  // `overwrite: false` to protect a file written elsewhere.
+  if (existsSync(path) && config.overwrite === false) throw new DataError(`step ${id}: ${path} already exists and the step says overwrite: false`, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new DataError(`step ${id}: cannot create the directory ${dirname(path)}: ${(error as Error).message}`, path);
+  }
   if (format === 'arrow') {
     await writeTableFile(path, table);
     return;

@@ -66,17 +66,17 @@ test('export: parquet, arrow, csv and json read back as the table; formats by ex
   assert.deepEqual(rowsOf(await duck(`SELECT t FROM read_parquet('${tensors}')`)).map((r) => r.t), ['[1, 2]', '[3, 4]']);
 });
 
-test('export: an existing file is kept unless overwrite is set; unknown extensions and missing directories are DataErrors', async () => {
+test('export: a re-run replaces its output unless overwrite is false; missing directories are created; unknown extensions are DataErrors', async () => {
   const path = join(dir.path, 'keep.csv');
   writeFileSync(path, 'old\n');
-  await assert.rejects(runRelationalNode(step({ op: 'export', from: 'x', path }), { from: people() }, ctx), (e: unknown) => e instanceof DataError && /already exists/.test(e.message));
+  await assert.rejects(runRelationalNode(step({ op: 'export', from: 'x', path, overwrite: false }), { from: people() }, ctx), (e: unknown) => e instanceof DataError && /already exists/.test(e.message));
   assert.equal(readFileSync(path, 'utf8'), 'old\n');
-  await runRelationalNode(step({ op: 'export', from: 'x', path, overwrite: true }), { from: people() }, ctx);
+  await runRelationalNode(step({ op: 'export', from: 'x', path }), { from: people() }, ctx);
   assert.match(readFileSync(path, 'utf8'), /^id,name,score\n1,ann,0.5\n/);
   await assert.rejects(runRelationalNode(step({ op: 'export', from: 'x', path: join(dir.path, 'x.weird') }), { from: people() }, ctx), (e: unknown) => e instanceof DataError && /set format/.test(e.message));
-  const nowhere = join(dir.path, 'no', 'such', 'dir.csv');
-  await assert.rejects(runRelationalNode(step({ op: 'export', from: 'x', path: nowhere }), { from: people() }, ctx), (e: unknown) => e instanceof DataError && /does not exist/.test(e.message));
-  assert.equal(existsSync(nowhere), false);
+  const nested = join(dir.path, 'no', 'such', 'dir.csv');
+  await runRelationalNode(step({ op: 'export', from: 'x', path: nested }), { from: people() }, ctx);
+  assert.equal(existsSync(nested), true);
   const json = join(dir.path, 'explicit.data');
   await runRelationalNode(step({ op: 'export', from: 'x', path: json, format: 'json' }), { from: people() }, ctx);
   assert.equal(readFileSync(json, 'utf8').split('\n')[0], '{"id":1,"name":"ann","score":0.5}');

@@ -1,0 +1,57 @@
+/** Output rows from (left row, right row) index pairs, column by column as the join's shape says. */
+import { concatLayouts } from './concat.js';
+import { gatherLayout } from './gather.js';
+import type { JoinShape } from './join-shape.js';
+import { type Alloc, type Layout, sliceLayout, type TableLayout } from './layout.js';
+import type { PairBuffer } from './pairs.js';
+import type { Side } from './match-rules.js';
+
+/** The pairs of `pairs` read as (probe, build): which of them is left depends on the build side. */
+export function gatherPairs(shape: JoinShape, left: TableLayout, right: TableLayout, pairs: PairBuffer, buildSide: Side, alloc: Alloc): TableLayout {
+  const li = buildSide === 'left' ? pairs.build : pairs.probe;
+  const ri = buildSide === 'left' ? pairs.probe : pairs.build;
+  return gatherOutput(shape, left, right, li, ri, pairs.length, alloc);
+}
+
+export function gatherOutput(shape: JoinShape, left: TableLayout, right: TableLayout, li: Int32Array, ri: Int32Array, n: number, alloc: Alloc): TableLayout {
+  const columns = shape.output.map((c): Layout => {
+    if (c.from === 'left') return gatherLayout(left.columns[c.left]!, li, 0, n, alloc);
+    if (c.from === 'right') return gatherLayout(right.columns[c.right]!, ri, 0, n, alloc);
+    return gatherCoalesced(left.columns[c.left]!, li, right.columns[c.right]!, ri, n, alloc);
+  });
+  return { length: n, columns };
+}
+
+/** A key column of an outer join: the left row's value, or the right row's where there is no left row. */
+function gatherCoalesced(l: Layout, li: Int32Array, r: Layout, ri: Int32Array, n: number, alloc: Alloc): Layout {
+  let rightNeeded = false;
+  let lmin = Infinity;
+  let lmax = -1;
+  let rmin = Infinity;
+  let rmax = -1;
+  for (let j = 0; j < n; j++) {
+    const a = li[j]!;
+    if (a >= 0) {
+      if (a < lmin) lmin = a;
+      if (a > lmax) lmax = a;
+    } else {
+      rightNeeded = true;
+      const b = ri[j]!;
+      if (b < rmin) rmin = b;
+      if (b > rmax) rmax = b;
+    }
+  }
+  if (!rightNeeded) return gatherLayout(l, li, 0, n, alloc);
+  // Only the referenced ranges of each side are joined end to end, then picked from.
+  if (lmax < 0) lmin = lmax = 0;
+  else lmax++;
+  rmax++;
+  const both = concatLayouts([sliceLayout(l, lmin, lmax), sliceLayout(r, rmin, rmax)], alloc);
+  const idx = new Int32Array(n);
+  const rightStart = lmax - lmin;
+  for (let j = 0; j < n; j++) {
+    const a = li[j]!;
+    idx[j] = a >= 0 ? a - lmin : rightStart + ri[j]! - rmin;
+  }
+  return gatherLayout(both, idx, 0, n, alloc);
+}
