@@ -1,6 +1,7 @@
 /**
  * The trials table of a train step: one row per trial and epoch with the trial's parameters (`hp_*`), its
- * status, the epoch's metrics and time. Written as CSV (for people and spreadsheets) and Parquet (for
+ * status (and what stopped it), where it sits in an adaptive search (the trial it continues, its rung or
+ * generation), the epoch's metrics and time. Epochs count the model's epochs, its ancestors' included. Written as CSV (for people and spreadsheets) and Parquet (for
  * DuckDB, pandas, Spark), both atomically, after every train step and when a run is interrupted.
  */
 import { renameSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,15 @@ export function trialRows(node: string, result: Pick<TrainNodeResult, 'trials'>)
   const rows: Row[] = [];
   for (const t of result.trials) {
     const params = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`hp_${k}`, scalar(v)]));
-    const base = { node, trial: t.id, status: t.outcome, ...params };
+    const l = t.lineage;
+    const search = {
+      ...(t.stoppedBy !== undefined ? { stopped_by: t.stoppedBy } : {}),
+      ...(l.parent !== undefined ? { parent: l.parent } : {}),
+      ...(l.rung !== undefined ? { rung: l.rung } : {}),
+      ...(l.bracket !== undefined ? { bracket: l.bracket } : {}),
+      ...(l.generation !== undefined ? { generation: l.generation } : {}),
+    };
+    const base = { node, trial: t.id, status: t.outcome, ...search, ...params };
     if (t.epochs.length === 0) rows.push({ ...base, epoch: null, seconds: null });
     for (const e of t.epochs) rows.push({ ...base, epoch: e.epoch, seconds: round(e.seconds), ...e.metrics });
   }
