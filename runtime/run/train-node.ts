@@ -462,7 +462,8 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     pump();
   });
 
-  const list = [...trials.values()].filter((t) => admitted.has(t.id));
+  // Trials a budget kept from ever starting are left out: they never ran.
+  const list = [...trials.values()].filter((t) => admitted.has(t.id) && started.has(t.id));
   const interrupted = options.stopRequested() && !scheduler.isDone();
   if (!interrupted) {
     const reached = budget.exhausted();

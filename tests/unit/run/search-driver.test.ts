@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { EpochFinished, RunEvent, TrialStarted } from '../../../runtime/events/types.js';
+import { visitLogFromEvents } from '../../../runtime/run/visit-log.js';
 import { finished, outcomes, runSearch, searchStep } from './search-fixture.js';
 import { stepOf } from './stub-backend.js';
 
@@ -139,4 +140,18 @@ test('median stopping stops trials worse than the median of the others at the sa
   assert.ok(stopped.every((e) => e.epochs >= 2 && e.epochs < 6));
   const completed = ends.filter((e) => e.status === 'completed');
   assert.ok(completed.length >= 1);
+});
+
+test('--replay of an adaptive search repeats its visit order: trials are added and held as they were', async () => {
+  for (const search of [ALGORITHMS.asha!, ALGORITHMS['random + median_stop']!, ALGORITHMS.pbt!]) {
+    const step = searchStep(search);
+    const recorded = await runSearch(step, { delaySeed: 6 });
+    const log = visitLogFromEvents(recorded.events);
+    const again = await runSearch(step, { delaySeed: 7, replay: log });
+    assert.equal(again.result.status, 'completed', again.result.error);
+    assert.deepEqual(outcomes(again.events), outcomes(recorded.events));
+    const order = (events: readonly RunEvent[]) => events.flatMap((e) => (e.type === 'unit_started' ? [`${e.worker}:${e.trial}/${e.epoch}/${e.partition}`] : []));
+    const byWorker = (list: string[]) => [...list].sort();
+    assert.deepEqual(byWorker(order(again.events)), byWorker(order(recorded.events)));
+  }
 });

@@ -6,6 +6,7 @@ import type { PlanNode } from '../../../compiler/phases/5-plan/plan-types.js';
 import { EventBus } from '../../../runtime/events/sinks.js';
 import type { EventBody, RunEvent, TrialFinished, UnitFinished } from '../../../runtime/events/types.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from '../../../runtime/run/train-node.js';
+import type { VisitEntry } from '../../../runtime/scheduler/types.js';
 import { StubBackend } from './stub-backend.js';
 
 export interface SearchRun {
@@ -41,6 +42,8 @@ export interface RunOptions {
   stopAfter?: number;
   earlier?: readonly RunEvent[];
   runDir?: string;
+  /** Repeat this recorded visit order (`--replay`). */
+  replay?: VisitEntry[];
 }
 
 export async function runSearch(config: Record<string, unknown>, o: RunOptions = {}): Promise<SearchRun> {
@@ -71,6 +74,7 @@ export async function runSearch(config: Record<string, unknown>, o: RunOptions =
     reported: new Set(earlier.flatMap((e) => (e.type === 'trial_finished' ? [e.trial] : []))),
     seqBase: earlier.reduce((m, e) => (e.type === 'unit_started' ? Math.max(m, e.seq + 1) : m), 0),
     stopRequested: () => o.stopAfter !== undefined && completed >= o.stopAfter,
+    ...(o.replay ? { replay: o.replay } : {}),
   });
   return { events, result, backend, runDir };
 }
