@@ -18,7 +18,8 @@ export type AnyUnit = Unit | TaskUnit;
 
 /**
  * The answer to an idle worker: a unit to run; `wait` when nothing it may run is free now (ask again after
- * another unit completes, fails or a worker is lost); `done` when it will never get work again.
+ * another unit completes, fails or a worker is lost, or a trial is released); `done` when it will never get
+ * work again unless a trial is added.
  */
 export type Assignment<U extends AnyUnit> = U | 'wait' | 'done';
 
