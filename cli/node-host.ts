@@ -1,15 +1,19 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CompilerHost, InspectResult, SourceToInspect } from '../compiler/host.js';
+import { totalmem } from 'node:os';
+import type { CompilerHost, InspectResult, KeySketch, MachineProfile, SourceToInspect } from '../compiler/host.js';
 
 const require = createRequire(import.meta.url);
 
 /**
  * The compiler's window on this machine. The data inspector (and the Parquet and Arrow readers behind
  * it) is loaded on the first source inspected, synchronously, so linting a spec without data pays nothing.
+ * Key sketches and the calibration cache are loaded only when planning asks for them.
  */
 export function createNodeHost(env: NodeJS.ProcessEnv): CompilerHost {
   let inspect: ((s: SourceToInspect) => InspectResult) | undefined;
+  let sketch: ((s: SourceToInspect, keys: string[][]) => (KeySketch | undefined)[]) | undefined;
+  let machine: MachineProfile | undefined;
   return {
     readFile(path) {
       try {
@@ -24,6 +28,14 @@ export function createNodeHost(env: NodeJS.ProcessEnv): CompilerHost {
     inspectSource(source) {
       inspect ??= (require('../runtime/data/inspect/index.js') as { inspectSource: (s: SourceToInspect) => InspectResult }).inspectSource;
       return inspect(source);
+    },
+    keySketches(source, keys) {
+      sketch ??= (require('../runtime/data/inspect/key-sketch.js') as typeof import('../runtime/data/inspect/key-sketch.js')).sketchSourceKeys;
+      return sketch(source, keys);
+    },
+    machine() {
+      machine ??= (require('../runtime/calibrate/cache.js') as typeof import('../runtime/calibrate/cache.js')).machineProfile(env, totalmem());
+      return machine;
     },
   };
 }

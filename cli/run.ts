@@ -5,7 +5,7 @@
  * finish and checkpoint), a second Ctrl-C kills the workers. Exit 0 done, 1 failed, 2 usage, 130 stopped.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ExecutionPlan } from '../compiler/phases/5-plan/plan-types.js';
 import type { CommandContext } from './commands.js';
 import { compileSpec } from './compile-spec.js';
@@ -19,6 +19,8 @@ export default async function run(ctx: CommandContext): Promise<number> {
   if (resumeDir === undefined && ctx.positionals.length === 0) throw new UsageError('dlc run needs a spec file (or --resume RUN_DIR)');
   if (resumeDir !== undefined && replayDir !== undefined) throw new UsageError('--resume and --replay cannot be combined');
   if (resumeDir !== undefined && ctx.flags['run-dir'] !== undefined) throw new UsageError('--run-dir names a new run directory; --resume continues an existing one');
+  const clusterFlag = typeof ctx.flags.cluster === 'string' ? ctx.flags.cluster : undefined;
+  const storeFlag = typeof ctx.flags.store === 'string' ? resolve(ctx.cwd, ctx.flags.store) : undefined;
 
   const { parseEvents, EventBus, NdjsonFileSink, NdjsonStreamSink } = await import('../runtime/events/sinks.js');
   const { createRunDir, openRunDir, RunDirError, RUN_FILES } = await import('../runtime/store/run-dir.js');
@@ -43,7 +45,10 @@ export default async function run(ctx: CommandContext): Promise<number> {
       plan = result.plan;
       const specText = readFileSync(plan.spec_file, 'utf8');
       const explicit = typeof ctx.flags['run-dir'] === 'string' ? resolve(ctx.cwd, ctx.flags['run-dir']) : undefined;
-      dir = createRunDir({ plan, specText, ...(explicit !== undefined ? { explicit } : {}) });
+      const cluster = clusterSettings(plan, clusterFlag, storeFlag);
+      // On a cluster every worker reads and writes the run's files, so the run lives in the shared store.
+      const root = cluster ? join(cluster.store, 'runs') : undefined;
+      dir = createRunDir({ plan, specText, ...(explicit !== undefined ? { explicit } : {}), ...(root !== undefined ? { root } : {}) });
     }
   } catch (error) {
     if (error instanceof RunDirError) {
@@ -67,6 +72,40 @@ export default async function run(ctx: CommandContext): Promise<number> {
       }
       throw error;
     }
+  }
+
+  const cluster = clusterSettings(plan, clusterFlag, storeFlag);
+  let createBackend: (() => Promise<import('../runtime/backends/types.js').WorkerBackend>) | undefined;
+  if (cluster) {
+    const { parseRedisUrl, ClusterConfigError } = await import('../runtime/backends/cluster/connection.js');
+    let target: import('../runtime/backends/cluster/connection.js').RedisTarget;
+    try {
+      target = parseRedisUrl(cluster.queue, ctx.env);
+    } catch (error) {
+      if (error instanceof ClusterConfigError) {
+        ctx.stderr.write(`dlc run: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    const inStore = relative(cluster.store, dir.path);
+    if (inStore.startsWith('..') || isAbsolute(inStore)) {
+      ctx.stderr.write(`dlc run: the run directory ${dir.path} is outside the cluster store ${cluster.store}; workers could not reach it\n`);
+      return 1;
+    }
+    createBackend = async () => {
+      const { ClusterBackend } = await import('../runtime/backends/cluster/backend.js');
+      const { DEFAULT_PREFIX } = await import('../runtime/backends/cluster/keys.js');
+      return ClusterBackend.connect({
+        target,
+        prefix: ctx.env.DLC_REDIS_PREFIX ?? DEFAULT_PREFIX,
+        run: dir.id,
+        store: cluster.store,
+        minWorkers: plan.resources.workers_from === 'auto' ? 1 : plan.resources.workers,
+        waitMs: Number(ctx.env.DLC_CLUSTER_WAIT_MS ?? 60_000),
+        log: (level, message) => bus.emit({ type: 'log', level, message }),
+      });
+    };
   }
 
   const bus = new EventBus();
@@ -100,6 +139,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
       earlierEvents: earlier,
       ...(replay ? { replay } : {}),
       ...(backendFlag ? { backend: backendFlag } : {}),
+      ...(createBackend ? { createBackend } : {}),
       stopRequested: () => stopping,
       onBackend: (b) => {
         backend = b;
@@ -111,4 +151,13 @@ export default async function run(ctx: CommandContext): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** Where the cluster is, from the command line or `resources.cluster`; undefined for a local run. */
+function clusterSettings(plan: ExecutionPlan, queueFlag: string | undefined, storeFlag: string | undefined): { queue: string; store: string } | undefined {
+  const queue = queueFlag ?? plan.resources.cluster?.queue;
+  if (queue === undefined) return undefined;
+  const store = storeFlag ?? plan.resources.cluster?.store;
+  if (store === undefined) throw new UsageError('a cluster run needs a shared store: --store PATH or resources.cluster.store');
+  return { queue, store: resolve(store) };
 }

@@ -1,4 +1,7 @@
+import type { MachineProfile } from './cost/constants.js';
 import type { TableSchema } from './spec/columns.js';
+
+export type { MachineProfile } from './cost/constants.js';
 
 /** What a source's files say about themselves, gathered without reading the data. */
 export interface SourceStats {
@@ -7,7 +10,13 @@ export interface SourceStats {
   schema?: TableSchema;
   /** Total rows when the metadata says (Parquet, Arrow, IDX headers); absent for CSV/JSONL. */
   rows?: number;
+  /** Rows estimated from the sampled rows' average size where no metadata counts them (CSV, JSONL). */
+  rowsEstimate?: number;
+  /** How `rowsEstimate` was had: every line counted, or sampled rows scaled to the file size. */
+  rowsFrom?: string;
   bytes: number;
+  /** Bytes of the data uncompressed, when the metadata says (Parquet column chunks). */
+  uncompressedBytes?: number;
   /** Where the schema came from, for `plan --explain`: `parquet metadata`, `csv header + 100 sampled rows`, ... */
   schemaFrom?: string;
 }
@@ -33,6 +42,24 @@ export interface SourceToInspect {
 }
 
 /**
+ * Distinct values of a join key in a source, from a HyperLogLog sketch of a sample of its rows,
+ * extrapolated to the whole source when the sample is not all of it.
+ */
+export interface KeySketch {
+  /** The key's columns; their values together are one key. */
+  columns: string[];
+  /** Estimated distinct keys in the whole source. */
+  distinct: number;
+  /** Rows the sketch saw and the distinct keys among them. */
+  sampledRows: number;
+  sampledDistinct: number;
+  /** True when the sample was every row. */
+  complete: boolean;
+  /** How it was measured, for `plan --explain`: `hyperloglog of 1,000 sampled rows of 2,000`. */
+  from: string;
+}
+
+/**
  * Everything the compiler learns from outside its input text comes through this interface, so the
  * compiler stays a pure function and tests can hand it a fake machine.
  */
@@ -44,4 +71,12 @@ export interface CompilerHost {
   env(name: string): string | undefined;
   /** Schema and statistics of a data source; undefined when the host does not inspect data (pure tests). */
   inspectSource?(source: SourceToInspect): InspectResult;
+  /**
+   * Distinct values of each key (a list of columns) in a source, one entry per key asked for; undefined
+   * where the source cannot be sampled or lacks a column. Only planning asks (never `dlc lint`), and only for
+   * join keys, since it reads rows rather than metadata.
+   */
+  keySketches?(source: SourceToInspect, keys: string[][]): (KeySketch | undefined)[];
+  /** Calibrated machine constants (or defaults) and the machine's memory, for the cost models. */
+  machine?(): MachineProfile;
 }

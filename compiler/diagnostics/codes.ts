@@ -60,6 +60,8 @@ export const CODES = {
   DLC419: { name: 'module-not-found', severity: 'error', title: 'A model module file that does not exist' },
   DLC420: { name: 'unknown-table', severity: 'error', title: 'A SQL query that reads a table not named in its inputs' },
   DLC500: { name: 'workers-exceed-cores', severity: 'info', title: 'More local workers than cores' },
+  DLC501: { name: 'costly-strategy', severity: 'warning', title: 'An explicit strategy the cost model estimates at more than twice the cost of the one it would choose' },
+  DLC502: { name: 'infeasible-strategy', severity: 'error', title: 'A strategy that cannot run with these sizes and this memory' },
 } as const satisfies Record<string, { name: string; severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

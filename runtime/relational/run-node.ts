@@ -6,10 +6,12 @@
  */
 import type { Table } from 'apache-arrow';
 import type { PlanNode } from '../../compiler/phases/5-plan/plan-types.js';
-import type { SplitStep, TransformStep } from '../../compiler/spec/types.js';
+import type { ExportStep, SplitStep, SqlStep, TransformStep } from '../../compiler/spec/types.js';
+import { runExport } from './export/run-export.js';
 import { runJoin } from './join/index.js';
 import { readSource } from './read-source.js';
 import { runSplit } from './split/run-split.js';
+import { runSql } from './sql/run-sql.js';
 import { runTransform } from './transform/run-transform.js';
 import { DataError, type RelationalContext } from './types.js';
 
@@ -27,6 +29,11 @@ export async function runRelationalNode(node: PlanNode, inputs: Record<string, T
       return runSplit(node.id, node.config as unknown as SplitStep, input('from'), ctx);
     case 'join':
       return { default: await runJoin(node, input('left'), input('right'), ctx) };
+    case 'sql':
+      return { default: await runSql(node.id, node.config as unknown as SqlStep, inputs, ctx) };
+    case 'export':
+      await runExport(node.id, node.config as unknown as ExportStep, input('from'), ctx);
+      return {};
     default:
       throw new DataError(`step ${node.id}: op '${node.op}' is not a relational step`);
   }

@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   /** Visit order to repeat (`--replay`), and the run it came from. */
   replay?: { entries: VisitEntry[]; from: string };
   stopRequested: () => boolean;
+  /** Workers from elsewhere (the cluster backend); default: local processes planned from the resources. */
+  createBackend?: () => Promise<WorkerBackend>;
   /** Called once the workers are up, so the caller can kill them on a second Ctrl-C. */
   onBackend?: (backend: WorkerBackend) => void;
 }
@@ -100,6 +102,14 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const needsWorkers = plan.nodes.some((n) => n.op === 'train');
   const startBackend = async (): Promise<WorkerBackend> => {
     if (backend) return backend;
+    if (options.createBackend) {
+      const remote = await options.createBackend();
+      for (const w of remote.workers) bus.emit({ type: 'worker_up', worker: w.id, pid: w.pid, backend: w.backend, device: w.device, versions: w.versions });
+      remote.onLost((worker, detail) => bus.emit({ type: 'worker_down', worker, reason: 'crashed', detail }));
+      backend = remote;
+      options.onBackend?.(remote);
+      return remote;
+    }
     const gpus = plan.resources.devices === 'cpu' ? { gpus: [] } : queryGpus();
     const devices = resolveDevices(plan.resources.devices as never, gpus.gpus);
     const { slots, problems } = planWorkers({
@@ -164,7 +174,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
           const step = node.config as unknown as TrainStep;
           const b = await startBackend();
           const strategy = trainStrategyOf(node, bus);
-          const partitionCount = strategy === 'hopper' ? partitionsOf(step, b.alive().length) : b.alive().length;
+          const planned = node.decision?.settings?.partitions;
+          const partitionCount = strategy === 'hopper' ? (typeof planned === 'number' && planned > 0 ? planned : partitionsOf(step, b.alive().length)) : b.alive().length;
           const train = inputTable(node, 'data.train');
           const partitions = await splitIntoPartitions(train, partitionCount, join(workDir, 'train'));
           const validation = node.inputs.some((i) => i.field === 'data.validation') ? [join(workDir, 'validation.arrow')] : [];
@@ -226,7 +237,10 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
           if (model) {
             const b = await startBackend();
             const path = String(node.config.path);
-            await b.run(anyWorker(b), { type: 'export_model', setup: model.setup, checkpoint: model.checkpoint, dir: path });
+            // Written inside the run directory first (cluster workers may write only there), then put in place.
+            const staged = join(workDir, 'model');
+            await b.run(anyWorker(b), { type: 'export_model', setup: model.setup, checkpoint: model.checkpoint, dir: staged });
+            await placeDirectory(staged, path, node.id);
             bus.emit({ type: 'node_finished', node: node.id, op: node.op, status: 'completed', seconds: seconds(), path });
             continue;
           }
@@ -273,6 +287,21 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   return { status, best, ...(error !== undefined ? { error } : {}) };
 }
 
+/** Copies a finished directory to `target`, replacing what was there only once the copy is complete. */
+async function placeDirectory(source: string, target: string, node: string): Promise<void> {
+  const { cp, rename, rm } = await import('node:fs/promises');
+  const temp = `${target}.tmp-${process.pid}`;
+  try {
+    await rm(temp, { recursive: true, force: true });
+    await cp(source, temp, { recursive: true });
+    await rm(target, { recursive: true, force: true });
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+    throw new NodeError(node, `cannot write ${target}: ${(error as Error).message}`);
+  }
+}
+
 function partitionsOf(step: TrainStep, workers: number): number {
   const p = step.parallelism;
   if (typeof p === 'object' && p !== null && 'partitions' in p && typeof p.partitions === 'number') return p.partitions;
@@ -286,7 +315,7 @@ function describe(error: unknown): string {
 }
 
 function isUserFacing(error: unknown): boolean {
-  return error instanceof NodeError || error instanceof DataError || (error instanceof TaskFailedError && error.user) || (error instanceof Error && error.name === 'WorkerLostError');
+  return error instanceof NodeError || (error instanceof Error && error.name === 'ClusterError') || error instanceof DataError || (error instanceof TaskFailedError && error.user) || (error instanceof Error && error.name === 'WorkerLostError');
 }
 
 function trialsTable(result: TrainNodeResult): Table {
@@ -295,8 +324,10 @@ function trialsTable(result: TrainNodeResult): Table {
       trial: t.id,
       status: t.outcome,
       epochs: t.epochs.length,
-      ...Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`hp_${k}`, typeof v === 'object' ? JSON.stringify(v) : v])),
+      // The columns the compiler promises for a train step's `trials` output.
+      ...Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`param_${k}`, typeof v === 'object' ? JSON.stringify(v) : v])),
       ...t.epochs.at(-1)?.metrics,
+      seconds: t.seconds,
     })),
   );
 }

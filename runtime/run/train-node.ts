@@ -457,7 +457,8 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
       scheduler.workerLost(worker);
       idle.delete(worker);
       // Partitions a lost worker owned are read by their new owner from the same files.
-      queueMicrotask(pump);
+      // After the lost unit's own rejection has been handled (it reports the unit lost first).
+      setImmediate(pump);
     });
     pump();
   });

@@ -39,6 +39,13 @@ async function* chunksOf(data: TrainingData): AsyncGenerator<ExampleArrays> {
   for await (const chunk of data as AsyncIterable<ExampleArrays>) yield chunk;
 }
 
+/**
+ * How long batches may follow each other without giving timers and I/O a turn. Training ops run
+ * synchronously, and an async generator only yields to microtasks, so without this a long unit would
+ * starve a worker's heartbeat and its queue lock renewals.
+ */
+const YIELD_EVERY_MS = 50;
+
 /** The batches of `data`; `inputShape` fixes how many feature values make one example. */
 export async function* batchesOf(data: TrainingData, inputShape: readonly number[], options: BatchOptions): AsyncGenerator<Batch> {
   const { batchSize } = options;
@@ -48,6 +55,12 @@ export async function* batchesOf(data: TrainingData, inputShape: readonly number
   let labelWidth: number | undefined;
   let pending: { features: Float32Array | Int32Array; labels: Float32Array | Int32Array; count: number } | undefined;
   let chunkIndex = 0;
+  let lastYield = performance.now();
+  const breathe = async (): Promise<void> => {
+    if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lastYield = performance.now();
+  };
 
   for await (const chunk of chunksOf(data)) {
     const count = chunk.features.length / featureWidth;
@@ -64,6 +77,7 @@ export async function* batchesOf(data: TrainingData, inputShape: readonly number
 
     let next = 0;
     while (next < count) {
+      await breathe();
       if (pending === undefined && order === undefined && count - next >= batchSize) {
         // In order and a whole batch available: hand out views, no copying.
         yield {

@@ -22,6 +22,11 @@ export class ExampleCache {
     return entry;
   }
 
+  /** Files held (or being read), without the column key. */
+  files(): string[] {
+    return [...new Set([...this.loaded.keys()].map((k) => k.split('\u0000')[0]!))];
+  }
+
   async *chunks(paths: readonly string[], columns: { features: string[]; label: string }): AsyncGenerator<ExampleArrays> {
     for (const p of paths) yield await this.get(p, columns);
   }

@@ -49,3 +49,12 @@ test('dlc lint specs/tabular-join.yaml loads none of the heavy packages', () => 
   assert.ok(urls.some((u) => u.endsWith('/dist/runtime/data/inspect/csv.js')), 'the recorder saw the CSV inspector');
   assertNothingHeavy(urls, 'dlc lint specs/tabular-join.yaml');
 });
+
+test('dlc lint never samples join keys or reads a calibration; dlc plan does both, still without heavy packages', () => {
+  const sketching = (u: string) => u.endsWith('/dist/runtime/data/inspect/key-sketch.js') || u.includes('/dist/runtime/data/sketches/') || u.endsWith('/dist/runtime/calibrate/cache.js');
+  const lint = loadedModules(['lint', 'specs/tabular-join.yaml']);
+  assert.deepEqual(lint.filter(sketching), []);
+  const plan = loadedModules(['plan', 'specs/tabular-join.yaml']);
+  assert.equal(plan.filter(sketching).length, 4, 'the key sampler, the two sketches and the calibration cache');
+  assertNothingHeavy(plan, 'dlc plan specs/tabular-join.yaml');
+});

@@ -14,7 +14,16 @@ function renderDoc(): string {
     const json = JSON.parse(readFileSync(join(casesDir, name, 'expected.json'), 'utf8')) as { diagnostics: { code: string }[] };
     const input = existsSync(join(casesDir, name, 'input.yaml')) ? readFileSync(join(casesDir, name, 'input.yaml'), 'utf8') : '';
     const primary = /expect: (DLC\d{3})/.exec(input)?.[1] ?? json.diagnostics[0]?.code;
-    if (primary && !example.has(primary)) example.set(primary, { name, pretty: readFileSync(join(casesDir, name, 'expected.pretty.txt'), 'utf8') });
+    if (primary && !example.has(primary)) example.set(primary, { name: `invalid/${name}`, pretty: readFileSync(join(casesDir, name, 'expected.pretty.txt'), 'utf8') });
+  }
+  // The planner's diagnostics come from `dlc plan`, so their examples are planning cases.
+  const plansDir = join(ROOT, 'golden-tests', 'plans');
+  for (const name of readdirSync(plansDir).sort()) {
+    const input = join(plansDir, name, 'input.yaml');
+    if (!existsSync(input)) continue;
+    const code = /expect: (DLC\d{3})/.exec(readFileSync(input, 'utf8'))?.[1];
+    const shown = readdirSync(join(plansDir, name)).filter((f) => f.endsWith('diagnostics.txt')).sort()[0];
+    if (code && shown && !example.has(code)) example.set(code, { name: `plans/${name}`, pretty: readFileSync(join(plansDir, name, shown), 'utf8') });
   }
   const lines = [
     '# dlc diagnostics',
@@ -23,8 +32,8 @@ function renderDoc(): string {
     'references, 4xx: the DAG, columns, hyperparameters and data, 5xx: planning. Severity is the default; `DLC410`',
     'and `DLC412` (missing data) are warnings for `lint` and `plan` and errors for `run`.',
     '',
-    'This page is generated from `compiler/diagnostics/codes.ts` and the cases in `golden-tests/invalid/`',
-    '(`UPDATE_GOLDEN=1 npm test` rewrites it).',
+    'This page is generated from `compiler/diagnostics/codes.ts` and the cases in `golden-tests/invalid/` and',
+    '`golden-tests/plans/` (`UPDATE_GOLDEN=1 npm test` rewrites it).',
     '',
     '| code | name | severity | meaning |',
     '|---|---|---|---|',
@@ -34,7 +43,7 @@ function renderDoc(): string {
   for (const [code, c] of Object.entries(CODES)) {
     lines.push(`## ${code}`, '', `**${c.name}** (${c.severity}): ${c.title}.`, '');
     const ex = example.get(code);
-    if (ex) lines.push(`Example (\`golden-tests/invalid/${ex.name}\`):`, '', '```', ex.pretty.trimEnd(), '```', '');
+    if (ex) lines.push(`Example (\`golden-tests/${ex.name}\`):`, '', '```', ex.pretty.trimEnd(), '```', '');
     else lines.push('Reported through the command line rather than a spec; see `tests/e2e/cli.test.ts`.', '');
   }
   return lines.join('\n');

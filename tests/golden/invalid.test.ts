@@ -52,10 +52,14 @@ for (const name of cases) {
   });
 }
 
-/** An unreadable spec and a plan-time note cannot be lint cases; tests/e2e covers both through the CLI. */
+/**
+ * An unreadable spec and a plan-time note cannot be lint cases; tests/e2e covers both through the CLI.
+ * The planner's own diagnostics (DLC501 on) have cases in golden-tests/plans (tests/golden/plans.test.ts).
+ */
 const COVERED_ELSEWHERE = ['DLC100', 'DLC500'];
+const isPlanning = (code: string) => code >= 'DLC501' && code < 'DLC600';
 
 test('every diagnostic code appears in at least one golden case', () => {
-  const missing = Object.keys(CODES).filter((c) => !seenCodes.has(c) && !COVERED_ELSEWHERE.includes(c));
+  const missing = Object.keys(CODES).filter((c) => !seenCodes.has(c) && !COVERED_ELSEWHERE.includes(c) && !isPlanning(c));
   assert.deepEqual(missing, []);
 });

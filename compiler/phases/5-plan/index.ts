@@ -1,10 +1,14 @@
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { formatPath } from '../../source/doc-path.js';
-import type { Spec, StepSpec } from '../../spec/types.js';
+import type { Spec } from '../../spec/types.js';
 import { parseSize } from '../../spec/size.js';
 import type { AnalysisContext } from '../4-analyze/index.js';
-import type { Decision, ExecutionPlan, PlanNode, PlanResources } from './plan-types.js';
+import { decideJoin } from './join-decision.js';
+import { type PlanMachine, planMachine } from './machine.js';
+import type { ExecutionPlan, PlanNode, PlanResources } from './plan-types.js';
 import { configurationCount } from './search-size.js';
+import { PlanStatistics } from './statistics.js';
+import { decideTraining } from './training-decision.js';
 
 export type * from './plan-types.js';
 
@@ -16,7 +20,7 @@ export interface PlanOptions {
   workers?: number;
 }
 
-/** Phase 5: the analyzed spec as an ExecutionPlan. Strategy decisions hook in here, one per node kind. */
+/** Phase 5: the analyzed spec as an ExecutionPlan, with a costed decision for every join and train step. */
 export function plan(ctx: AnalysisContext, opts: PlanOptions): { plan: ExecutionPlan; diagnostics: Diagnostic[] } {
   const spec = ctx.spec;
   const diagnostics: Diagnostic[] = [];
@@ -24,7 +28,9 @@ export function plan(ctx: AnalysisContext, opts: PlanOptions): { plan: Execution
   if (resources.workers > opts.cores && resources.workers_from !== 'auto' && !spec.resources?.cluster) {
     ctx.report('DLC500', ['resources', 'workers'], `${resources.workers} local workers on a machine with ${opts.cores} cores: they will share cores`, { severity: 'info' });
   }
-  const nodes: PlanNode[] = ctx.order.map((id) => planNode(ctx, id));
+  const stats = new PlanStatistics(ctx);
+  const machine = planMachine(ctx, resources);
+  const nodes: PlanNode[] = ctx.order.map((id) => planNode(ctx, stats, machine, id));
   const edges = ctx.references.map((r) => ({ from: r.target, output: r.output, to: r.step, at: formatPath(r.path) }));
   const plan: ExecutionPlan = {
     dlc: 1,
@@ -56,7 +62,7 @@ function planResources(spec: Spec, opts: PlanOptions): PlanResources {
   return out;
 }
 
-function planNode(ctx: AnalysisContext, id: string): PlanNode {
+function planNode(ctx: AnalysisContext, stats: PlanStatistics, machine: PlanMachine, id: string): PlanNode {
   const info = ctx.nodes.get(id);
   const source = ctx.spec.sources?.[id];
   const step = ctx.spec.steps?.[id];
@@ -72,8 +78,11 @@ function planNode(ctx: AnalysisContext, id: string): PlanNode {
   };
   if (info?.stats) node.stats = info.stats;
   if (step) {
-    const d = pendingDecision(step);
-    if (d) node.decision = d;
+    const d = step.op === 'join' ? decideJoin(ctx, stats, machine, id, step) : step.op === 'train' ? decideTraining(ctx, stats, machine, id, step) : undefined;
+    if (d) {
+      node.strategy = d.strategy;
+      node.decision = d;
+    }
     if (step.op === 'train') {
       node.training = {
         configurations: configurationCount(step.search),
@@ -83,32 +92,4 @@ function planNode(ctx: AnalysisContext, id: string): PlanNode {
     }
   }
   return node;
-}
-
-/** Joins and training get a decision record; the cost models that fill it arrive with their runtimes. */
-function pendingDecision(step: StepSpec): Decision | undefined {
-  if (step.op === 'join') {
-    const requested = step.strategy ?? 'auto';
-    return {
-      kind: 'join',
-      strategy: requested === 'auto' ? null : requested,
-      requested,
-      alternatives: [],
-      reason: requested === 'auto' ? 'no join cost model yet: the strategy is chosen when the relational runtime lands' : 'explicit in the spec',
-      inputs: {},
-    };
-  }
-  if (step.op === 'train') {
-    const p = step.parallelism ?? 'auto';
-    const requested = typeof p === 'string' ? p : p.strategy;
-    return {
-      kind: 'training',
-      strategy: requested === 'auto' ? null : requested,
-      requested,
-      alternatives: [],
-      reason: requested === 'auto' ? 'no training cost model yet: the strategy is chosen when the training runtime lands' : 'explicit in the spec',
-      inputs: {},
-    };
-  }
-  return undefined;
 }

@@ -40,22 +40,59 @@ export interface PlanOutput {
 
 export interface Alternative {
   strategy: string;
-  /** Estimated cost in `unit`; null when infeasible. */
+  /** Estimated cost in `unit`; null when the inputs it needs are unknown, or the strategy is infeasible. */
   cost: number | null;
   unit: string;
   feasible: boolean;
   note?: string;
+  /** Training: bytes moved over the whole run and bytes of data stored (the Cerebro table). */
+  bytes_moved?: number | null;
+  storage_bytes?: number | null;
+}
+
+/**
+ * Where a number a decision used came from: the files' own metadata (headers, footers, sizes), a sample
+ * of rows, the spec (or a command-line flag), `dlc calibrate`, a built-in default, the machine the plan is
+ * made on, an estimate the planner derived from other inputs; or nothing says (`unknown`).
+ */
+export type InputOrigin = 'file metadata' | 'sample' | 'declared' | 'flag' | 'calibration' | 'default' | 'machine' | 'estimate' | 'unknown';
+
+export interface DecisionInput {
+  value: number | string | boolean | null;
+  unit?: string;
+  from: InputOrigin;
+  /** How it was derived, when that is not obvious (`split.train: 0.9 of fashion_train`). */
+  note?: string;
+}
+
+/** What the runtime does besides the strategy: decided here, never re-decided there. */
+export interface DecisionSettings {
+  /** Joins: which input the hash table (or broadcast) is built from: always the smaller. */
+  build_side?: 'left' | 'right';
+  /** Joins: filter the larger input by a Bloom filter of the smaller's keys before moving it. */
+  bloom_filter?: boolean;
+  /** Model hopper (and hybrid): how many partitions the training data is split into. */
+  partitions?: number;
+  /** Data parallelism: how gradients or models are combined. */
+  sync?: 'allreduce' | 'parameter_server' | 'async' | 'ssp' | 'average';
+  staleness?: number;
+  /** Model parallelism: pipeline stages and micro-batches per mini-batch. */
+  stages?: number;
+  microbatches?: number;
 }
 
 /** A planner decision with every alternative's estimate and the reason, for `dlc plan --explain`. */
 export interface Decision {
   kind: 'join' | 'training';
-  /** The strategy the runtime will use; null while no cost model decides this kind yet. */
-  strategy: string | null;
+  /** The strategy the runtime will use. */
+  strategy: string;
+  /** What the spec asked for: `auto`, or an explicit strategy (honoured unless infeasible). */
   requested: string;
   alternatives: Alternative[];
+  /** One sentence: why this strategy, in terms of the inputs below. */
   reason: string;
-  inputs: Record<string, number | string | null>;
+  settings: DecisionSettings;
+  inputs: Record<string, DecisionInput>;
 }
 
 export interface PlanNode {
@@ -67,6 +104,8 @@ export interface PlanNode {
   /** The resolved definition (vars substituted, paths absolute, `${hp.*}` kept). */
   config: Record<string, unknown>;
   stats?: SourceStats;
+  /** The chosen strategy of a join or train node (the same as `decision.strategy`). */
+  strategy?: string;
   decision?: Decision;
   training?: { configurations: number | null; epochs: number | null; algorithm: string | null };
 }

@@ -8,6 +8,8 @@ export interface CsvScan {
   records: CsvRecord[];
   /** Set when the text ends inside a quoted field: the line that field starts on. */
   openQuoteLine?: number;
+  /** Characters of the text the returned records span (through the last one's line end). */
+  consumed: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export function scanCsvRecords(text: string, delimiter: string, maxRecords: numb
   let inQuotes = false;
   let quoteLine = 0;
   let i = 0;
+  let consumed = 0;
   const n = text.length;
   const endRecord = (): void => {
     fields.push(field);
@@ -58,6 +61,7 @@ export function scanCsvRecords(text: string, delimiter: string, maxRecords: numb
     } else if (ch === '\n' || ch === '\r') {
       endRecord();
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      consumed = i;
       line++;
       recordLine = line;
     } else {
@@ -65,9 +69,12 @@ export function scanCsvRecords(text: string, delimiter: string, maxRecords: numb
       i++;
     }
   }
-  if (records.length >= maxRecords) return { records };
-  if (inQuotes) return cut ? { records } : { records, openQuoteLine: quoteLine };
+  if (records.length >= maxRecords) return { records, consumed };
+  if (inQuotes) return cut ? { records, consumed } : { records, openQuoteLine: quoteLine, consumed };
   // Text that ends without a line end: the last record is whole only if this is the whole file.
-  if ((field !== '' || fields.length > 0) && !cut) endRecord();
-  return { records };
+  if ((field !== '' || fields.length > 0) && !cut) {
+    endRecord();
+    consumed = n;
+  }
+  return { records, consumed };
 }

@@ -44,8 +44,49 @@ export function inspectCsvFile(path: string, options: CsvOptions = {}): FileInsp
         else if (column.type !== 'string') column.type = widenWithinFile(column.type, inferTextType(value));
       });
     }
-    return { columns, bytes: file.size, sampledRows: rows.length };
+    const wholeFile = complete && scan.records.length < CSV_SAMPLE_ROWS + (hasHeader ? 1 : 0);
+    const headerEnd = hasHeader ? text.indexOf('\n') + 1 : 0;
+    // Without quotes no line end hides inside a field, so lines are rows: all of them when the file was read
+    // whole, and the whole head's (not only the sampled rows', which may be shorter than later ones) scaled
+    // to the file's size otherwise. With quotes, the sampled records are all that can be trusted.
+    const quoted = text.includes('"');
+    const headLines = quoted ? undefined : countLines(text, !complete) - (hasHeader ? 1 : 0);
+    const lastLineEnd = text.lastIndexOf('\n') + 1;
+    // A whole file (at most the ~1 MiB head) with quotes is cheap enough to scan to its end.
+    const counted = wholeFile ? rows.length : complete ? (headLines ?? scanCsvRecords(text, delimiter, Infinity, false).records.length - (hasHeader ? 1 : 0)) : undefined;
+    const estimate =
+      counted ??
+      (headLines !== undefined && headLines > 0 ? scaleRows(headLines, text, headerEnd, complete ? text.length : lastLineEnd, file.size) : scaleRows(rows.length, text, headerEnd, scan.consumed, file.size));
+    return { columns, bytes: file.size, sampledRows: rows.length, rowsEstimate: estimate, rowsCounted: counted !== undefined };
   });
+}
+
+/**
+ * Lines that hold something (an empty line or a lone `\r` is not a row); with `cut`, a last line without
+ * its line end is not counted, since it continues in the file. One indexOf per line: this runs on every
+ * inspection, `dlc lint` included.
+ */
+function countLines(text: string, cut: boolean): number {
+  let lines = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) {
+      if (cut) break;
+      end = text.length;
+    }
+    if (end > start && !(end === start + 1 && text.charCodeAt(start) === 13)) lines++;
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** Rows in a file of `fileBytes` whose first `rows` data rows took text[start, end): the rest is assumed alike. */
+export function scaleRows(rows: number, text: string, start: number, end: number, fileBytes: number): number {
+  if (rows === 0 || end <= start) return rows;
+  const headerBytes = Buffer.byteLength(text.slice(0, start), 'utf8');
+  const sampleBytes = Buffer.byteLength(text.slice(start, end), 'utf8');
+  return Math.max(rows, Math.round((rows * (fileBytes - headerBytes)) / sampleBytes));
 }
 
 /** Blank names get positional ones and repeated names get a suffix, so every column can be referred to. */

@@ -17,6 +17,15 @@ export interface FileInspection {
   rows?: number;
   /** Data rows the types were inferred from (CSV, JSONL). */
   sampledRows?: number;
+  /**
+   * Rows in the whole file where no metadata counts them (CSV, JSONL): exact when the sample reached the
+   * end of the file, otherwise the sampled rows scaled by the file's size over the bytes they took.
+   */
+  rowsEstimate?: number;
+  /** The estimate is a count of every row (the whole file was read). */
+  rowsCounted?: boolean;
+  /** Bytes of the data uncompressed, when the metadata says (Parquet). */
+  uncompressedBytes?: number;
 }
 
 /**

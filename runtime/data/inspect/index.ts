@@ -73,6 +73,12 @@ function inspectTableSource(source: SourceToInspect, format: Exclude<SourceToIns
     schemaFrom: schemaFrom(source, inspected.map((f) => f.inspection)),
   };
   if (knownRows) stats.rows = inspected.reduce((sum, f) => sum + (f.inspection.rows ?? 0), 0);
+  else if (inspected.every((f) => f.inspection.rows !== undefined || f.inspection.rowsEstimate !== undefined)) {
+    stats.rowsEstimate = inspected.reduce((sum, f) => sum + (f.inspection.rows ?? f.inspection.rowsEstimate ?? 0), 0);
+    stats.rowsFrom = inspected.every((f) => f.inspection.rowsCounted) ? 'every line counted' : 'sampled rows scaled to the file size';
+  }
+  const uncompressed = inspected.map((f) => f.inspection.uncompressedBytes);
+  if (uncompressed.every((b) => b !== undefined)) stats.uncompressedBytes = uncompressed.reduce((sum, b) => sum + b!, 0);
   return stats;
 }
 

@@ -1,5 +1,6 @@
 import type { ColumnType } from '../../../compiler/spec/columns.js';
 import { readTextHead, TEXT_HEAD_BYTES, withFile } from './file-bytes.js';
+import { scaleRows } from './csv.js';
 import type { FileInspection } from './file-schema.js';
 import { inferStringType, widenWithinFile, type InferredType } from './infer-type.js';
 import { corrupt } from './source-error.js';
@@ -16,7 +17,11 @@ export function inspectJsonlFile(path: string, options: { headBytes?: number } =
     if (!complete) lines.pop();
     const columns = new Map<string, { type: InferredType; nullable: boolean; present: number }>();
     let sampled = 0;
+    let consumed = 0;
+    let linesRead = 0;
     for (let i = 0; i < lines.length && sampled < JSONL_SAMPLE_LINES; i++) {
+      consumed += lines[i]!.length + 1;
+      linesRead = i + 1;
       const line = lines[i]!.trim();
       if (line === '') continue;
       let value: unknown;
@@ -46,6 +51,8 @@ export function inspectJsonlFile(path: string, options: { headBytes?: number } =
       columns: [...columns].map(([name, c]) => ({ name, type: c.type, nullable: c.nullable || c.present < sampled })),
       bytes: file.size,
       sampledRows: sampled,
+      rowsEstimate: complete && linesRead === lines.length ? sampled : complete ? sampled + lines.slice(linesRead).filter((l) => l.trim() !== '').length : scaleRows(sampled, text, 0, Math.min(consumed, text.length), file.size),
+      rowsCounted: complete,
     };
   });
 }

@@ -21,11 +21,13 @@ export function inspectParquetFile(path: string): FileInspection {
       type: arrowTypes.get(node.element.name) ?? parquetColumnType(node),
       nullable: node.element.repetition_type !== 'REQUIRED',
     }));
-    return { columns, bytes: file.size, rows: Number(metadata.num_rows) };
+    const uncompressedBytes = metadata.row_groups.reduce((sum, g) => sum + g.columns.reduce((s, c) => s + Number(c.meta_data?.total_uncompressed_size ?? 0), 0), 0);
+    return { columns, bytes: file.size, rows: Number(metadata.num_rows), ...(uncompressedBytes > 0 ? { uncompressedBytes } : {}) };
   });
 }
 
-function readFooter(file: OpenFile): FileMetaData {
+/** The file metadata from the footer, checked for the magic bytes at both ends. */
+export function readFooter(file: OpenFile): FileMetaData {
   if (file.size < 12) throw corrupt(file.path, `not a Parquet file: ${file.size} bytes is too small to hold one`);
   const head = readAt(file, 0, 4);
   if (u32(head, 0) !== PAR1) throw corrupt(file.path, 'not a Parquet file: it does not start with the magic bytes PAR1');

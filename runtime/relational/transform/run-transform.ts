@@ -5,19 +5,23 @@
  */
 import type { Table } from 'apache-arrow';
 import type { TransformStep } from '../../../compiler/spec/types.js';
-import { DataError, type RelationalContext } from '../types.js';
+import type { RelationalContext } from '../types.js';
+import { castColumns } from './cast.js';
+import { deriveColumns } from './derive.js';
 import { dropna } from './dropna.js';
+import { filterRows } from './filter.js';
 import { normalize } from './normalize.js';
+import { oneHot } from './one-hot.js';
 import { selectColumns } from './select.js';
 
 export async function runTransform(id: string, config: TransformStep, input: Table, ctx: RelationalContext): Promise<Table> {
-  void ctx;
   let t = input;
   if (config.dropna !== undefined) t = dropna(t, config.dropna, id);
-  for (const clause of ['filter', 'derive', 'cast', 'one_hot'] as const) {
-    if (config[clause] !== undefined) throw new DataError(`step ${id}: ${clause} is not supported yet`);
-  }
+  if (config.filter !== undefined) t = await filterRows(t, config.filter, ctx, id);
+  if (config.derive) t = await deriveColumns(t, config.derive, ctx, id);
+  if (config.cast) t = await castColumns(t, config.cast, ctx, id);
   if (config.normalize) t = normalize(t, config.normalize, id);
+  if (config.one_hot) t = oneHot(t, config.one_hot, id);
   if (config.select) t = selectColumns(t, config.select, id);
   return t;
 }

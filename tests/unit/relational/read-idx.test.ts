@@ -65,6 +65,8 @@ test('idx source: wrong magic, size not matching the header, and a missing file 
   await rejectsNaming(readSource(node(dir.write('short', good.subarray(0, good.length - 3))), context(dir)), `${dir.path}/short`, 'truncated');
   await rejectsNaming(readSource(node(dir.write('long', Uint8Array.from([...good, 0, 0]))), context(dir)), `${dir.path}/long`, 'more data than the header');
   await rejectsNaming(readSource(node(`${dir.path}/absent`), context(dir)), `${dir.path}/absent`, 'does not exist');
+  const gz = idxBytes('uint8', [3, 2, 2], undefined, { gzip: true });
+  await rejectsNaming(readSource(node(dir.write('cut.gz', gz.subarray(0, gz.length - 12))), context(dir)), `${dir.path}/cut.gz`, 'truncated');
   const fourLabels = dir.write('l4', idxBytes('uint8', [4], [1, 2, 3, 4]));
   await rejectsNaming(
     readSource({ ...node(dir.write('three', good)), config: { format: 'idx', images: `${dir.path}/three`, labels: fourLabels } }, context(dir)),

@@ -1,0 +1,57 @@
+/** What every column collector shares: the interface, DuckDB's raw vectors, and validity bits. */
+import type { Data, Field } from 'apache-arrow';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import type { DuckDBBindings } from '../session.js';
+
+export type RawVector = Parameters<DuckDBBindings['vector_get_data']>[0];
+
+/** Gathers one result column chunk by chunk and hands it out as one Arrow chunk per record batch. */
+export interface Collector {
+  field: Field;
+  add(vector: RawVector, count: number, chunk: DuckDBDataChunk, column: number): void;
+  finish(): Data;
+}
+
+/** Validity bits of a whole column: DuckDB's 64-bit words (LSB first, as Arrow's) appended chunk after chunk. */
+export class ValidityCollector {
+  private buffer = new Uint8Array(1 << 10);
+  private length = 0;
+  nullCount = 0;
+
+  constructor(private readonly bindings: DuckDBBindings) {}
+
+  add(vector: RawVector, count: number): void {
+    const raw = this.bindings.vector_get_validity(vector, Math.ceil(count / 64) * 8);
+    const start = this.length;
+    this.grow(start + count);
+    const bytes = this.buffer;
+    for (let i = 0; i < count; i++) {
+      const bit = start + i;
+      if (!raw || ((raw[i >> 3]! >> (i & 7)) & 1) === 1) bytes[bit >> 3]! |= 1 << (bit & 7);
+      else this.nullCount++;
+    }
+    this.length += count;
+  }
+
+  private grow(bitLength: number): void {
+    const need = (bitLength + 7) >> 3;
+    if (need <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < need) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.buffer);
+    this.buffer = next;
+  }
+
+  finish(): { nullBitmap?: Uint8Array; nullCount: number } {
+    const out = this.nullCount > 0 ? { nullBitmap: this.buffer.slice(0, (this.length + 7) >> 3), nullCount: this.nullCount } : { nullCount: 0 };
+    this.buffer = new Uint8Array(1 << 10);
+    this.length = 0;
+    this.nullCount = 0;
+    return out;
+  }
+}
+
+/** A typed view of raw bytes, copied first when DuckDB's buffer is not aligned for the element type. */
+export const aligned = <T>(raw: Uint8Array, Ctor: new (b: ArrayBuffer, o: number, n: number) => T, n: number): T =>
+  raw.byteOffset % 8 === 0 ? new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, n) : new Ctor(raw.slice().buffer as ArrayBuffer, 0, n);

@@ -1,0 +1,56 @@
+/** Text columns: VARCHAR and BLOB read from DuckDB's string entries, and anything else as DuckDB prints it. */
+import { Field, makeData, Utf8, type Binary } from 'apache-arrow';
+import { utf8FromStrings } from '../../arrow/utf8.js';
+import { GrowableBytes } from '../growable.js';
+import type { DuckDBBindings } from '../session.js';
+import { ValidityCollector, type Collector } from './collector.js';
+
+/** VARCHAR and BLOB: 16-byte string_t entries, the bytes inline up to 12, else behind a pointer. */
+export function stringCollector(name: string, type: Utf8 | Binary, bindings: DuckDBBindings): Collector {
+  const data = new GrowableBytes();
+  let offsets: number[] = [0];
+  const validity = new ValidityCollector(bindings);
+  return {
+    field: new Field(name, type, true),
+    add(vector, count) {
+      const entries = bindings.vector_get_data(vector, count * 16);
+      const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+      const valid = bindings.vector_get_validity(vector, Math.ceil(count / 64) * 8);
+      for (let i = 0; i < count; i++) {
+        if (!valid || ((valid[i >> 3]! >> (i & 7)) & 1) === 1) {
+          const len = view.getUint32(i * 16, true);
+          data.append(len <= 12
+            ? new Uint8Array(entries.buffer, entries.byteOffset + i * 16 + 4, len)
+            : bindings.get_data_from_pointer(entries.buffer as ArrayBuffer, entries.byteOffset + i * 16 + 8, len));
+        }
+        offsets.push(data.length);
+      }
+      validity.add(vector, count);
+    },
+    finish() {
+      const valueOffsets = Int32Array.from(offsets);
+      offsets = [0];
+      return makeData({ type, length: valueOffsets.length - 1, valueOffsets, data: new Uint8Array(data.take()), ...validity.finish() } as never);
+    },
+  };
+}
+
+/** Values with no Arrow counterpart here, as text in DuckDB's own printed form. */
+export function printedCollector(name: string): Collector {
+  let strings: (string | null)[] = [];
+  return {
+    field: new Field(name, new Utf8(), true),
+    add(_vector, count, chunk, column) {
+      const v = chunk.getColumnVector(column);
+      for (let i = 0; i < count; i++) {
+        const item = v.getItem(i);
+        strings.push(item === null ? null : String(item));
+      }
+    },
+    finish() {
+      const out = utf8FromStrings(strings);
+      strings = [];
+      return out;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The `export` step for tables: parquet, arrow (IPC file), csv (with a header) or json (one object per
+ * line), the format from `format` or else the file's extension. The file appears whole or not at all: it is
+ * written under a temporary name in the same directory, flushed, and renamed. An existing file is replaced
+ * only with `overwrite: true`.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Table } from 'apache-arrow';
+import type { ExportStep } from '../../../compiler/spec/types.js';
+import { writeTableFile } from '../../data/table-file.js';
+import { queryTables } from '../duckdb/query.js';
+import { quoteString } from '../duckdb/sql-text.js';
+import { DataError, type RelationalContext } from '../types.js';
+
+export type TableExportFormat = 'parquet' | 'arrow' | 'csv' | 'json';
+
+const BY_EXTENSION: Record<string, TableExportFormat> = {
+  '.parquet': 'parquet', '.arrow': 'arrow', '.ipc': 'arrow', '.feather': 'arrow', '.csv': 'csv', '.json': 'json', '.jsonl': 'json', '.ndjson': 'json',
+};
+
+export async function runExport(id: string, config: ExportStep, table: Table, ctx: RelationalContext): Promise<void> {
+  const path = config.path;
+  const format = config.format ?? BY_EXTENSION[extname(path).toLowerCase()];
+  if (format === 'tfjs') throw new DataError(`step ${id}: a table cannot be exported as tfjs (that format is for models)`);
+  if (!format) throw new DataError(`step ${id}: cannot tell the format of ${path} from its extension; set format: parquet, arrow, csv or json`, path);
+  if (!existsSync(dirname(path))) throw new DataError(`step ${id}: cannot write ${path}: the directory ${dirname(path)} does not exist`, path);
+  if (existsSync(path) && config.overwrite !== true) throw new DataError(`step ${id}: ${path} already exists (set overwrite: true to replace it)`, path);
+  if (format === 'arrow') {
+    await writeTableFile(path, table);
+    return;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const options = { parquet: 'FORMAT parquet', csv: 'FORMAT csv, HEADER true', json: 'FORMAT json' }[format];
+  try {
+    await queryTables(ctx, { t: { table } }, `COPY (SELECT * FROM t) TO ${quoteString(tmp)} (${options})`, `step ${id}: export ${path}`);
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
