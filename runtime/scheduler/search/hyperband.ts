@@ -149,7 +149,7 @@ export function createHyperband(options: HyperbandOptions): SearchAlgorithm {
       state.dropped.add(trial);
       return decide(state);
     },
-    finished: () => queue.length === 0 && [...rungs.values()].every((r) => r.decided || r.members.length === 0 && isUnreachable(r)),
+    finished: () => queue.length === 0 && [...rungs.values()].every((r) => r.decided || (r.members.length === 0 && isUnreachable(r))),
   };
 
   function isUnreachable(r: RungState): boolean {

@@ -47,7 +47,6 @@ export type StopReason =
   | 'median_stop'
   | 'successive_halving'
   | 'pbt'
-  | 'max_trials'
   | 'max_epochs_total'
   | 'time';
 
