@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tableFromJSON, type Table } from 'apache-arrow';
 import type { ExecutionPlan, PlanNode } from '../../compiler/phases/5-plan/plan-types.js';
 import type { EvaluateStep, TrainStep } from '../../compiler/spec/types.js';
@@ -188,6 +188,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
             node,
             planSeed: plan.seed,
             runDir: dir.path,
+            specDir: dirname(plan.spec_file),
             backend: b,
             bus,
             data: { partitions, validation },

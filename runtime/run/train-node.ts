@@ -59,6 +59,8 @@ export interface TrainNodeOptions {
   replay?: VisitEntry[];
   /** First `seq` to number this run's units from (after an earlier run's). */
   seqBase?: number;
+  /** The spec's directory: external trainer commands run there. */
+  specDir?: string;
   /** Set to stop handing out units (graceful stop); running units finish. */
   stopRequested: () => boolean;
 }
@@ -88,7 +90,15 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
   const workers = backend.alive();
   const concurrency = concurrencyOf(options.strategy, P, backend.workers.length || workers.length);
   const epochsOf = (params: Record<string, unknown>): number => Number(bindValue(step.epochs ?? 1, params));
-  const setupOf = (t: TrialRecord): TrialSetup => ({ node: node.id, step: node.config, params: t.params, seed: t.seed, features: step.features, label: step.label });
+  const setupOf = (t: TrialRecord): TrialSetup => ({
+    node: node.id,
+    step: node.config,
+    params: t.params,
+    seed: t.seed,
+    features: step.features,
+    label: step.label,
+    ...(options.specDir !== undefined ? { cwd: options.specDir } : {}),
+  });
   const stoppingOf = (t: TrialRecord) => earlyStoppingOf(bindValue(step.early_stopping, t.params));
   const failed = (error: string): TrainNodeResult => ({ status: 'failed', trials: [], best: undefined, objective, setupOf, bytesMoved: 0, error });
 

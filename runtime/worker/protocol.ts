@@ -13,6 +13,8 @@ export interface TrialSetup {
   seed: number;
   features: string[];
   label: string;
+  /** Where an external trainer runs: the spec's directory, which its command is relative to. */
+  cwd?: string;
 }
 
 export interface TrainUnitTask {

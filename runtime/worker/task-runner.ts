@@ -8,6 +8,9 @@ import { createLoss, createMetrics, evaluate, exportTfjsModel, loadCheckpoint, s
 import { ExampleCache } from './data-cache.js';
 import type { EvaluateTask, ExportModelTask, Task, TaskResult, TrainUnitTask } from './protocol.js';
 import { TrialModels } from './trial-models.js';
+import { evaluateWithCommand, exportWithCommand, trainWithCommand } from './external/command-trainer.js';
+
+const isCommandModel = (setup: import('./protocol.js').TrialSetup): boolean => Array.isArray((setup.step.model as { command?: unknown } | undefined)?.command);
 
 export interface TaskRunner {
   run(task: Task): Promise<TaskResult>;
@@ -22,6 +25,12 @@ export function createTaskRunner(engine: EngineInfo): TaskRunner {
   return {
     async run(task: Task): Promise<TaskResult> {
       columns = { features: task.setup.features, label: task.setup.label };
+      if (isCommandModel(task.setup)) {
+        const load = (p: string) => data.get(p);
+        if (task.type === 'train_unit') return trainWithCommand(task, load);
+        if (task.type === 'evaluate') return evaluateWithCommand(task, load);
+        return exportWithCommand(task);
+      }
       if (task.type === 'train_unit') return runTrainUnit(engine, models, data, task);
       if (task.type === 'evaluate') return runEvaluate(engine, models, data, task);
       return runExport(engine, models, task);
