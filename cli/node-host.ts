@@ -1,29 +1,33 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { totalmem } from 'node:os';
-import type { CompilerHost, InspectResult, KeySketch, MachineProfile, SourceToInspect } from '../compiler/host.js';
+import type { CompilerHost, FactoryQuery, FactoryReport, InspectResult, KeySketch, MachineProfile, SourceToInspect } from '../compiler/host.js';
 
 const require = createRequire(import.meta.url);
 
 /**
  * The compiler's window on this machine. The data inspector (and the Parquet and Arrow readers behind
  * it) is loaded on the first source inspected, synchronously, so linting a spec without data pays nothing.
- * Key sketches and the calibration cache are loaded only when planning asks for them.
+ * Key sketches and the calibration cache are loaded only when planning asks for them, and the TypeScript
+ * compiler only when a spec has a `module:` model.
  */
 export function createNodeHost(env: NodeJS.ProcessEnv): CompilerHost {
   let inspect: ((s: SourceToInspect) => InspectResult) | undefined;
   let sketch: ((s: SourceToInspect, keys: string[][]) => (KeySketch | undefined)[]) | undefined;
   let machine: MachineProfile | undefined;
+  let factories: ((q: FactoryQuery, files: Pick<CompilerHost, 'readFile' | 'fileExists'>) => FactoryReport) | undefined;
+  const readFile = (path: string): string | undefined => {
+    try {
+      if (statSync(path).isDirectory()) return undefined;
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const fileExists = (path: string): boolean => existsSync(path);
   return {
-    readFile(path) {
-      try {
-        if (statSync(path).isDirectory()) return undefined;
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    fileExists: (path) => existsSync(path),
+    readFile,
+    fileExists,
     env: (name) => env[name],
     inspectSource(source) {
       inspect ??= (require('../runtime/data/inspect/index.js') as { inspectSource: (s: SourceToInspect) => InspectResult }).inspectSource;
@@ -36,6 +40,10 @@ export function createNodeHost(env: NodeJS.ProcessEnv): CompilerHost {
     machine() {
       machine ??= (require('../runtime/calibrate/cache.js') as typeof import('../runtime/calibrate/cache.js')).machineProfile(env, totalmem());
       return machine;
+    },
+    checkModelFactory(query) {
+      factories ??= (require('../compiler/typescript/factory-check.js') as typeof import('../compiler/typescript/factory-check.js')).checkModelFactory;
+      return factories(query, { readFile, fileExists });
     },
   };
 }

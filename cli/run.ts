@@ -5,7 +5,7 @@
  * finish and checkpoint), a second Ctrl-C kills the workers. Exit 0 done, 1 failed, 2 usage, 130 stopped.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ExecutionPlan } from '../compiler/phases/5-plan/plan-types.js';
 import type { CommandContext } from './commands.js';
 import { compileSpec } from './compile-spec.js';
@@ -108,17 +108,12 @@ export default async function run(ctx: CommandContext): Promise<number> {
     };
   }
 
-  const bus = new EventBus();
-  bus.add(new NdjsonFileSink(join(dir.path, RUN_FILES.events)));
-  if (ctx.flags.json === true) bus.add(new NdjsonStreamSink(ctx.stdout));
-  else {
-    const { PlainReporter } = await import('../runtime/reporters/plain.js');
-    bus.add(new PlainReporter(ctx.stderr, { color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, verbose: ctx.flags.verbose === true }));
-  }
-
   let stopping = false;
   let backend: import('../runtime/backends/types.js').WorkerBackend | undefined;
-  const onSigint = (): void => {
+  const bus = new EventBus();
+  // The first stop request (Ctrl-C, SIGTERM or `q` in the terminal UI) lets running units finish and
+  // checkpoint; a second one kills the workers.
+  const requestStop = (): void => {
     if (!stopping) {
       stopping = true;
       bus.emit({ type: 'log', level: 'warn', message: 'stopping: running units finish and checkpoint (Ctrl-C again to abort now)' });
@@ -127,13 +122,35 @@ export default async function run(ctx: CommandContext): Promise<number> {
     backend?.kill();
     process.exit(130);
   };
+  const onSigint = requestStop;
+
+  bus.add(new NdjsonFileSink(join(dir.path, RUN_FILES.events)));
+  const { selectReporter } = await import('../runtime/reporters/select-reporter.js');
+  const reporter = selectReporter({ json: ctx.flags.json === true, plain: ctx.flags.plain === true, stderrIsTTY: ctx.stderr.isTTY === true, env: ctx.env });
+  let tui: import('../runtime/events/types.js').EventSink | undefined;
+  if (reporter === 'json') bus.add(new NdjsonStreamSink(ctx.stdout));
+  else if (reporter === 'tui') {
+    const { TuiReporter } = await (await import('../runtime/reporters/tui/load-tui.js')).loadTuiReporter();
+    const { outlineOf } = await import('../runtime/reporters/view/plan-outline.js');
+    tui = new TuiReporter({ out: ctx.stderr, input: process.stdin, color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, outline: outlineOf(plan), earlier, onStop: requestStop });
+    bus.add(tui);
+  } else {
+    const { PlainReporter } = await import('../runtime/reporters/plain.js');
+    bus.add(new PlainReporter(ctx.stderr, { color: useColor(ctx.stderr, ctx.env), cwd: ctx.cwd, verbose: ctx.flags.verbose === true }));
+  }
+
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
     const { executeRun } = await import('../runtime/run/execute.js');
     const backendFlag = typeof ctx.flags.backend === 'string' ? ctx.flags.backend : undefined;
+    const { StepCache } = await import('../runtime/store/step-cache.js');
+    const { dlcVersion } = await import('./version.js');
+    const cacheDir = ctx.env.DLC_CACHE_DIR ? resolve(ctx.cwd, ctx.env.DLC_CACHE_DIR) : join(dirname(plan.spec_file), '.dlc-cache');
+    const cache = ctx.flags['no-cache'] === true ? undefined : new StepCache(cacheDir, dlcVersion());
     const result = await executeRun({
       plan,
+      ...(cache ? { cache } : {}),
       dir,
       bus,
       earlierEvents: earlier,
@@ -146,8 +163,11 @@ export default async function run(ctx: CommandContext): Promise<number> {
       },
     });
     await bus.close();
+    tui = undefined;
     return result.status === 'completed' ? 0 : result.status === 'interrupted' ? 130 : 1;
   } finally {
+    // An error out of the run must still give the terminal back (raw mode off, cursor shown).
+    await tui?.close?.();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

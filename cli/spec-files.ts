@@ -8,8 +8,18 @@ const SKIP_DIRS = new Set(['node_modules', 'runs', 'dist', '.git']);
 /** A file in a directory counts as a spec when its top level has a `dlc` key: fragments and other YAML are skipped. */
 function looksLikeSpec(path: string): boolean {
   try {
-    const head = readFileSync(path, 'utf8').slice(0, 64 * 1024);
-    return /^dlc\s*:/m.test(head) || /^\s*\{[\s\S]*?"dlc"\s*:/.test(head);
+    const text = readFileSync(path, 'utf8');
+    const head = text.slice(0, 64 * 1024);
+    if (/^dlc\s*:/m.test(head)) return true;
+    if (!/^\s*\{[\s\S]*?"dlc"\s*:/.test(head)) return false;
+    // A JSON file naming "dlc" anywhere is not yet a spec: a project's package.json depends on "dlc".
+    // Only a top-level key counts; a spec too broken to parse is still linted, to say why.
+    try {
+      const doc = JSON.parse(text) as unknown;
+      return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.hasOwn(doc, 'dlc');
+    } catch {
+      return true;
+    }
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
 import type { MachineProfile } from './cost/constants.js';
+import type { Range } from './diagnostics/types.js';
 import type { TableSchema } from './spec/columns.js';
 
 export type { MachineProfile } from './cost/constants.js';
@@ -59,6 +60,70 @@ export interface KeySketch {
   from: string;
 }
 
+/** A place in a TypeScript file, in the diagnostics' terms (1-based lines and columns). */
+export interface TsLocation {
+  file: string;
+  range: Range;
+}
+
+/**
+ * A value a hyperparameter can take, to be checked against the factory's parameter type: a literal from a
+ * `choice` or `grid`, any number (a range), or absence (an entry that exists only `when:` a condition holds).
+ */
+export type HpProbe = { value: unknown } | { any: 'number' } | { absent: true };
+
+/** What the compiler asks about a `module:` model: the factory, and for each search-space entry its probes. */
+export interface FactoryQuery {
+  /** Absolute path of the module. */
+  module: string;
+  exportName: string;
+  entries: { name: string; probes: HpProbe[] }[];
+}
+
+/** A property of the factory's hyperparameter type. */
+export interface HpProperty {
+  name: string;
+  /** The property's type as TypeScript prints it. */
+  type: string;
+  optional: boolean;
+  declaredAt?: TsLocation;
+}
+
+/** How one search-space entry fares against the hyperparameter type. */
+export interface EntryCheck {
+  name: string;
+  /** The property the entry fills; absent when the type has none of that name (and no index signature). */
+  property?: HpProperty;
+  /** Probes (by index into the query's list) the type does not accept, with TypeScript's reason. */
+  rejected: { probe: number; reason: string }[];
+}
+
+/** The factory's first parameter, when it has one whose type can be checked. */
+export interface HpTypeInfo {
+  /** The type's name as written (`Hyperparameters`) or its text. */
+  name: string;
+  /** The interface or type alias that declares it, or the parameter itself for an inline type. */
+  declaredAt?: TsLocation;
+  /** False for `any`, `unknown` and other types whose properties say nothing. */
+  checkable: boolean;
+}
+
+export type FactoryReport =
+  | { kind: 'syntax'; errors: { message: string; at: TsLocation }[] }
+  | { kind: 'export-not-found'; exports: string[] }
+  | { kind: 'not-a-function'; type: string; declaredAt?: TsLocation }
+  | {
+      kind: 'factory';
+      declaredAt?: TsLocation;
+      /** Absent when the factory takes no parameters at all. */
+      parameter?: HpTypeInfo;
+      entries: EntryCheck[];
+      /** Required properties of the type that no entry of the query fills. */
+      missing: HpProperty[];
+      /** Imports of TensorFlow.js that stay in the emitted code (type-only imports are erased and fine). */
+      tfjsImports: { specifier: string; at: TsLocation }[];
+    };
+
 /**
  * Everything the compiler learns from outside its input text comes through this interface, so the
  * compiler stays a pure function and tests can hand it a fake machine.
@@ -79,4 +144,9 @@ export interface CompilerHost {
   keySketches?(source: SourceToInspect, keys: string[][]): (KeySketch | undefined)[];
   /** Calibrated machine constants (or defaults) and the machine's memory, for the cost models. */
   machine?(): MachineProfile;
+  /**
+   * The TypeScript view of a `module:` model's factory: its export, its first parameter's type and whether
+   * each search-space entry fits it. Undefined when the host does not read TypeScript (pure tests).
+   */
+  checkModelFactory?(query: FactoryQuery): FactoryReport;
 }

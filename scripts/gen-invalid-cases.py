@@ -129,7 +129,8 @@ case('shape-mismatch', V.replace("input_shape: [2]", "input_shape: [3] #<"))
 case('module-not-found', V.replace("""      input_shape: [2]
       layers:
         - dense: { units: "${hp.units}", activation: relu }
-        - dense: { units: 2, activation: softmax }""", """      module: ./models/missing.ts #<
+        - dense: { units: 2, activation: softmax }""", """      input_shape: [2]
+      module: ./models/missing.ts #<
       export: build""").replace('units: { choice: [4, 8] }', 'units: { choice: [4, 8] }').replace("    batch_size: 16\n", '    batch_size: "${hp.units}"\n'))
 case('sql-unknown-table', V + "  report:\n    op: sql\n    inputs: { o: orders }\n    query: SELECT * FROM orderz WHERE amount > 1 #<\n  report_out:\n    op: export\n    from: report\n    path: ../_out/report.csv\n")
 case('join-key-type-mismatch', V.replace("    on: customer_id\n", "    on: region #<\n").replace("path: ../_data/orders.csv", "path: ./orders-with-region.csv"), files={'orders-with-region.csv': 'order_id,customer_id,amount,items,returned,region\n1,2,10.5,2,false,7\n'})
@@ -137,6 +138,45 @@ case('unused-step-warning-as-error', V.replace("    fractions: { train: 0.8, val
 case('include-conflict-warning', V.replace("seed: 1", "include: ./base.yaml\nseed: 1 #<").replace("path: ../_data/orders.csv", "path: ../_data/orders.csv"), files={'base.yaml': "seed: 5\nsources:\n  orders:\n    format: csv\n    path: ../_data/orders.csv\n  customers:\n    format: csv\n    path: ../_data/customers.csv\n    header: true\n"})
 case('conflicting-model-kinds', V.replace("      input_shape: [2]\n", "      input_shape: [2]\n      command: [python3, train.py] #<\n"))
 case('out-of-range-dropout', V.replace("        - dense: { units: 2, activation: softmax }", "        - dropout: { rate: 1.5 } #<\n        - dense: { units: 2, activation: softmax }"))
+# --- module models: the factory's hyperparameter type against the search space
+NET_TS = """import type * as tfl from '@tensorflow/tfjs-layers';
+
+export interface Hyperparameters {
+  units: number;
+  activation: 'relu' | 'tanh';
+}
+
+export interface ModelContext {
+  tf: typeof tfl;
+  inputShape: number[];
+  seed: number;
+}
+
+export function build(hp: Hyperparameters, ctx: ModelContext): tfl.LayersModel {
+  const { tf } = ctx;
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: ctx.inputShape, units: hp.units, activation: hp.activation }),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
+}
+
+export const defaults: Hyperparameters = { units: 4, activation: 'relu' };
+"""
+M = V.replace("""      layers:
+        - dense: { units: "${hp.units}", activation: relu }
+        - dense: { units: 2, activation: softmax }""", """      module: ./models/net.ts
+      export: build""").replace("units: { choice: [4, 8] }", "units: { choice: [4, 8] }\n        activation: { choice: [relu, tanh] }")
+def module_case(name, text, net=NET_TS):
+    case(name, text, files={'models/net.ts': net})
+module_case('module-hp-not-in-type', M.replace("activation: { choice: [relu, tanh] }", "activation: { choice: [relu, tanh] }\n        dropout: { choice: [0.1, 0.2] } #<"))
+module_case('module-hp-type-mismatch', M.replace("activation: { choice: [relu, tanh] }", "activation: { choice: [relu, gelu] } #<"))
+module_case('module-export-not-found', M.replace("export: build", "export: buidl #<"))
+module_case('module-export-not-a-function', M.replace("export: build", "export: defaults #<"))
+module_case('module-hp-missing-from-space', M.replace("      space:\n", "      space: #<\n"), net=NET_TS.replace("  activation: 'relu' | 'tanh';\n", "  activation: 'relu' | 'tanh';\n  dropout: number;\n").replace("{ units: 4, activation: 'relu' }", "{ units: 4, activation: 'relu', dropout: 0 }"))
+module_case('module-syntax-error', M.replace("module: ./models/net.ts", "module: ./models/net.ts #<"), net=NET_TS.replace("  const { tf } = ctx;\n", "  const { tf } = ctx\n  return tf.sequential({ layers: [ };\n"))
+module_case('module-imports-tfjs', M.replace("module: ./models/net.ts", "module: ./models/net.ts #<"), net=NET_TS.replace("import type * as tfl from '@tensorflow/tfjs-layers';", "import * as tfl from '@tensorflow/tfjs-layers';\n\nexport const engine = tfl.version_layers;"))
 
 for name, (text, ext, files) in cases.items():
     d = os.path.join(BASE, name)
@@ -185,6 +225,9 @@ CODES = {
  'when-unknown-param':'DLC414','grid-over-continuous':'DLC415','hp-type-mismatch':'DLC416','shape-mismatch':'DLC418','module-not-found':'DLC419',
  'sql-unknown-table':'DLC420','join-key-type-mismatch':'DLC402','unused-step-warning-as-error':'DLC417','include-conflict-warning':'DLC306',
  'conflicting-model-kinds':'DLC210','out-of-range-dropout':'DLC204',
+ 'module-hp-not-in-type':'DLC423','module-hp-type-mismatch':'DLC424','module-export-not-found':'DLC421',
+ 'module-export-not-a-function':'DLC422','module-hp-missing-from-space':'DLC425','module-syntax-error':'DLC426',
+ 'module-imports-tfjs':'DLC427',
 }
 # Where the parser reports a problem later than the mark (at the token that shows it), say so here.
 LINE_OVERRIDES = {'empty-file': 1, 'json-trailing-comma': 5, 'yaml-syntax-unclosed-flow': 21}

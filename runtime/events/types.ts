@@ -63,6 +63,17 @@ export interface NodeFinished extends Base {
   error?: string;
 }
 
+/**
+ * How far a long step has got, in whatever it counts (rows, files, batches). Optional: a step may finish
+ * without ever telling, and reporters show only that it runs.
+ */
+export interface NodeProgress extends Base {
+  type: 'node_progress';
+  node: string;
+  done: number;
+  total: number;
+}
+
 export interface TrialStarted extends Base {
   type: 'trial_started';
   node: string;
@@ -177,6 +188,7 @@ export type RunEvent =
   | WorkerDown
   | NodeStarted
   | NodeFinished
+  | NodeProgress
   | TrialStarted
   | UnitStarted
   | UnitFinished

@@ -2,8 +2,9 @@
  * Plain lines for a terminal without a TUI, a CI log or a pipe: one line per thing that happened, no
  * escapes unless colour is on, no redrawing. Fed by events only.
  */
-import { relative } from 'node:path';
-import type { EventSink, Metrics, RunEvent } from '../events/types.js';
+import { isAbsolute, relative } from 'node:path';
+import type { EventSink, RunEvent } from '../events/types.js';
+import { formatNumber, metricsText, paramsText } from './format.js';
 
 export interface PlainOptions {
   color: boolean;
@@ -12,20 +13,16 @@ export interface PlainOptions {
   verbose?: boolean;
 }
 
-const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4));
-const metricsText = (m: Metrics): string =>
-  Object.entries(m)
-    .map(([k, v]) => `${k} ${fmt(v)}`)
-    .join('  ');
-const paramsText = (p: Record<string, unknown>): string =>
-  Object.keys(p).length === 0
-    ? '(no parameters)'
-    : Object.entries(p)
-        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-        .join(' ');
+const fmt = formatNumber;
+
+/** A step's progress is printed when it passes a quarter, or after this long without a line. */
+const PROGRESS_EVERY_MS = 30_000;
 
 export class PlainReporter implements EventSink {
   private readonly epochsOf = new Map<string, number>();
+  private readonly progressOf = new Map<string, { quarter: number; at: number }>();
+  /** The objective's name per train step, to say what the best value measures. */
+  private readonly objectiveOf = new Map<string, string>();
 
   constructor(
     private readonly out: NodeJS.WritableStream,
@@ -40,9 +37,15 @@ export class PlainReporter implements EventSink {
     this.out.write(`${text}\n`);
   }
 
+  /** Tells the name of a train step's objective, for a reporter that did not see its trials finish. */
+  knowObjective(node: string, metric: string): void {
+    this.objectiveOf.set(node, metric);
+  }
+
   private path(p: string): string {
     const r = relative(this.options.cwd, p);
-    return r.startsWith('..') && r.split('/').filter((s) => s === '..').length > 2 ? p : r || '.';
+    // Inside the working directory a relative path is shorter; outside it, `../../tmp/x` reads worse than `/tmp/x`.
+    return r.startsWith('..') || isAbsolute(r) ? p : r || '.';
   }
 
   emit(e: RunEvent): void {
@@ -57,7 +60,19 @@ export class PlainReporter implements EventSink {
         if (e.reason !== 'exited') this.line(this.paint('33', `  worker ${e.worker} lost (${e.detail ?? e.reason}); its partitions move to the others and its unit runs again`));
         break;
       case 'node_started':
+        this.progressOf.set(e.node, { quarter: 0, at: Date.parse(e.time) });
         break;
+      case 'node_progress': {
+        // Logs keep every line: progress is told a few times per step, never redrawn.
+        if (e.total <= 0) break;
+        const last = this.progressOf.get(e.node) ?? { quarter: 0, at: Date.parse(e.time) };
+        const quarter = Math.floor((4 * Math.min(e.done, e.total)) / e.total);
+        const at = Date.parse(e.time);
+        if (e.done >= e.total || (quarter <= last.quarter && at - last.at < PROGRESS_EVERY_MS)) break;
+        this.progressOf.set(e.node, { quarter: Math.max(quarter, last.quarter), at });
+        this.line(this.paint('2', `  ${e.node}: ${e.done}/${e.total} (${Math.floor((100 * e.done) / e.total)}%)`));
+        break;
+      }
       case 'node_finished': {
         const ok = e.status === 'completed' || e.status === 'cached';
         const mark = ok ? this.paint('32', '✓') : this.paint('31', '✗');
@@ -85,6 +100,7 @@ export class PlainReporter implements EventSink {
         this.line(`  ${e.node} trial ${e.trial} epoch ${e.epoch}: ${metricsText(e.metrics)}`);
         break;
       case 'trial_finished': {
+        this.objectiveOf.set(e.node, e.objective.metric);
         const at = e.rung !== undefined ? ` at rung ${e.rung}` : e.generation !== undefined ? ` in generation ${e.generation}` : '';
         const how =
           e.status === 'completed'
@@ -103,7 +119,7 @@ export class PlainReporter implements EventSink {
         break;
       case 'run_finished': {
         if (e.status === 'completed') {
-          const best = e.best ? `; best: ${e.best.node} trial ${e.best.trial} (${paramsText(e.best.params)}) ${e.best.objective === null ? '' : fmt(e.best.objective)}, model in ${this.path(e.best.model)}` : '';
+          const best = e.best ? `; best: ${e.best.node} trial ${e.best.trial} (${paramsText(e.best.params)})${e.best.objective === null ? '' : ` ${this.objectiveOf.get(e.best.node) ?? 'objective'} ${fmt(e.best.objective)}`}, model in ${this.path(e.best.model)}` : '';
           this.line(`${this.paint('32', 'done')} in ${e.seconds.toFixed(1)}s${best}`);
         } else if (e.status === 'interrupted') {
           this.line(this.paint('33', `stopped after ${e.seconds.toFixed(1)}s; continue with: dlc run --resume ${this.path(e.run_dir)}`));

@@ -3,7 +3,7 @@
  * driver through the relational executor, training and model steps on the workers), writes the run
  * directory and emits the event stream. It does what the plan says and never re-decides a strategy.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableFromJSON, type Table } from 'apache-arrow';
@@ -20,6 +20,7 @@ import { runRelationalNode } from '../relational/run-node.js';
 import { DataError, type RelationalContext } from '../relational/types.js';
 import type { VisitEntry } from '../scheduler/index.js';
 import { RUN_FILES, type RunDir } from '../store/run-dir.js';
+import type { StepCache } from '../store/step-cache.js';
 import type { EvaluateResult, TrialSetup } from '../worker/protocol.js';
 import { splitIntoPartitions } from './partitions.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from './train-node.js';
@@ -36,6 +37,8 @@ export interface ExecuteOptions {
   /** Visit order to repeat (`--replay`), and the run it came from. */
   replay?: { entries: VisitEntry[]; from: string };
   stopRequested: () => boolean;
+  /** The lineage cache of relational steps; absent with `--no-cache`. */
+  cache?: StepCache;
   /** Workers from elsewhere (the cluster backend); default: local processes planned from the resources. */
   createBackend?: () => Promise<WorkerBackend>;
   /** Called once the workers are up, so the caller can kill them on a second Ctrl-C. */
@@ -94,6 +97,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   let backend: WorkerBackend | undefined;
   const tables = new Map<string, NodeOutputs>();
   const models = new Map<string, ModelRef>();
+  const keys = new Map<string, string | undefined>();
   let bytesMoved = 0;
   let best: RunFinished['best'] = null;
   let status: RunFinished['status'] = 'completed';
@@ -158,13 +162,34 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         const began = performance.now();
         const workDir = join(dir.path, RUN_FILES.work, node.id);
         mkdirSync(workDir, { recursive: true });
-        const ctx: RelationalContext = { seed: plan.seed, workDir, workers: plan.resources.workers };
+        const ctx: RelationalContext = {
+          seed: plan.seed,
+          workDir,
+          workers: plan.resources.workers,
+          onProgress: (done, total) => {
+            if (total !== undefined) bus.emit({ type: 'node_progress', node: node.id, done, total });
+          },
+        };
         bus.emit({ type: 'node_started', node: node.id, op: node.op });
         const seconds = () => Math.round(performance.now() - began) / 1000;
         const rowsOf = (outputs: NodeOutputs) => Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, t.numRows]));
 
+        const key = options.cache && node.op !== 'train' && node.op !== 'evaluate' && node.op !== 'predict' ? options.cache.keyOf(node, node.inputs.map((i) => keys.get(i.from)), plan.seed) : undefined;
+        keys.set(node.id, key);
+        const cached = key !== undefined && node.op !== 'export' ? options.cache!.load(key) : undefined;
+        if (cached) {
+          tables.set(node.id, cached);
+          bus.emit({ type: 'node_finished', node: node.id, op: node.op, status: 'cached', seconds: seconds(), rows: rowsOf(cached) });
+          continue;
+        }
+        if (key !== undefined && node.op === 'export' && options.cache!.has(key) && existsSync(String(node.config.path))) {
+          bus.emit({ type: 'node_finished', node: node.id, op: node.op, status: 'cached', seconds: seconds(), path: String(node.config.path) });
+          continue;
+        }
+
         if (node.kind === 'source') {
           const table = await readSource(node, ctx);
+          if (key !== undefined) await options.cache!.save(key, { default: table }, node);
           tables.set(node.id, { default: table });
           bus.emit({ type: 'node_finished', node: node.id, op: node.op, status: 'completed', seconds: seconds(), rows: { default: table.numRows } });
           continue;
@@ -253,6 +278,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         for (const input of node.inputs) inputs[input.field] = inputTable(node, input.field);
         const outputs = await runRelationalNode(node, inputs, ctx);
         tables.set(node.id, outputs);
+        if (key !== undefined) await options.cache!.save(key, outputs, node);
         bus.emit({
           type: 'node_finished',
           node: node.id,
@@ -295,8 +321,17 @@ async function placeDirectory(source: string, target: string, node: string): Pro
   try {
     await rm(temp, { recursive: true, force: true });
     await cp(source, temp, { recursive: true });
-    await rm(target, { recursive: true, force: true });
-    await rename(temp, target);
+    // Another run exporting to the same place may land between the two steps: replace it again.
+    for (let attempt = 0; ; attempt++) {
+      await rm(target, { recursive: true, force: true });
+      try {
+        await rename(temp, target);
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt >= 3 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+      }
+    }
   } catch (error) {
     await rm(temp, { recursive: true, force: true }).catch(() => {});
     throw new NodeError(node, `cannot write ${target}: ${(error as Error).message}`);

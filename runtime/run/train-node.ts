@@ -325,6 +325,9 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
   admitWaiting();
 
   let seq = options.seqBase ?? 0;
+  // Units the search still plans: those done plus those of trials still running (early stopping shrinks it).
+  let unitsDone = (options.earlier ?? []).length;
+  const plannedUnits = (): number => unitsDone + [...trials.values()].filter((t) => t.outcome === 'running').reduce((n, t) => n + Math.max(0, t.epochsWanted - modelEpochs(t)) * P - (unitsDoneInEpoch.get(t.id) ?? 0), 0);
   const idle = new Set(workers);
   let inFlight = 0;
   let fatal: string | undefined;
@@ -434,6 +437,8 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
               bytes_moved: moved,
             });
             applyUnit(unit, { metrics: result.metrics, ...(result.validation ? { validation: result.validation } : {}), examples: result.examples, seconds: result.seconds, checkpoint, bytesMoved: moved }, true);
+            unitsDone++;
+            bus.emit({ type: 'node_progress', node: node.id, done: unitsDone, total: plannedUnits() });
           },
           (error: unknown) => {
             inFlightTrials.delete(unit.trial);

@@ -26,6 +26,8 @@ export interface BoundTrainStep
   batch_size?: number;
   epochs?: number;
   early_stopping?: { monitor: string; patience?: number; min_delta?: number; mode?: 'min' | 'max' | 'auto' };
+  /** The configuration the values came from: a module model's factory receives it whole. */
+  params?: HpValues;
 }
 
 export class HyperparameterBindingError extends Error {
@@ -52,6 +54,7 @@ export function bindTrainStep(step: TrainStep, hp: HpValues): BoundTrainStep {
   const { search, ...rest } = step;
   const bound = bindValue(rest, hp, '') as BoundTrainStep;
   if (search !== undefined) bound.search = structuredClone(search);
+  bound.params = structuredClone(hp);
   return bound;
 }
 

@@ -45,7 +45,7 @@ export function buildModel(tf: Tf, spec: BoundModelSpec, options: BuildModelOpti
 /** `input_shape` without the batch dimension, checked. */
 export function modelInputShape(spec: BoundModelSpec): number[] {
   const shape = spec.input_shape;
-  if (shape === undefined) throw new ModelSpecError('a layers model needs input_shape');
+  if (shape === undefined) throw new ModelSpecError(`a ${spec.module !== undefined ? 'module' : 'layers'} model needs input_shape`);
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ModelSpecError(`input_shape must be a list of positive integers, got ${JSON.stringify(shape)}`);
   }

@@ -7,12 +7,13 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tf } from '../engine/index.js';
 import type { BoundTrainStep } from './bind-hyperparameters.js';
 import { buildModel, modelInputShape } from './build-model.js';
+import { buildModuleModel } from './module-model.js';
 import { createLoss, type LossSetup } from './losses.js';
 import { createMetrics, type MetricSetup } from './metrics.js';
 import { createOptimizer, type OptimizerSetup } from './optimizers.js';
 
 /** The parts of a bound train step a trainer needs. */
-export type TrainerSpec = Pick<BoundTrainStep, 'model' | 'optimizer' | 'loss' | 'metrics'> & { seed?: number };
+export type TrainerSpec = Pick<BoundTrainStep, 'model' | 'optimizer' | 'loss' | 'metrics' | 'params'> & { seed?: number };
 
 export interface Trainer {
   model: LayersModel;
@@ -35,11 +36,15 @@ export interface CreateTrainerOptions {
 /** A trainer with a freshly initialised model and a fresh optimizer. */
 export function createTrainer(tf: Tf, spec: TrainerSpec, options: CreateTrainerOptions = {}): Trainer {
   const seed = options.seed ?? spec.seed ?? 0;
-  const inputShape = modelInputShape(spec.model);
+  const declared = modelInputShape(spec.model);
   const loss = createLoss(tf, spec.loss);
   const metrics = createMetrics(tf, spec.metrics, loss);
   const optimizer = createOptimizer(tf, spec.optimizer);
-  const model = buildModel(tf, spec.model, { seed });
+  const model = spec.model.module !== undefined ? buildModuleModel(tf, spec.model, spec.params ?? {}, { seed, inputShape: declared }) : buildModel(tf, spec.model, { seed });
+  // A factory may take the same values in another shape ([784] for input_shape [28, 28]); batches are
+  // shaped for the model as built.
+  const built = model.inputs[0]!.shape.slice(1);
+  const inputShape = built.every((d): d is number => typeof d === 'number') ? built : declared;
   const output = model.outputs[0]!.shape;
   return { model, optimizer, loss, metrics, inputShape, outputShape: output.slice(1) as number[], seed };
 }

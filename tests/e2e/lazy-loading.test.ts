@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ROOT, runCli } from '../helpers.js';
+import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
 
 /**
  * `dlc --help` and `dlc lint` must start fast: nothing that only running a pipeline needs (TensorFlow.js,
- * the terminal UI, DuckDB, the cluster queue, the model-module checker) may be loaded. The real CLI runs
- * under a hook (tests/fixtures/record-modules.mjs) that records every module the process loads.
+ * the terminal UI, DuckDB, the cluster queue, and the model-module checker unless a spec has a module model)
+ * may be loaded. The real CLI runs under a hook (tests/fixtures/record-modules.mjs) that records every
+ * module the process loads.
  */
 const HEAVY = ['@tensorflow/', 'ink/', 'react/', '@duckdb/', 'bullmq/', 'ts-morph/'];
 const HOOK = pathToFileURL(join(ROOT, 'tests', 'fixtures', 'record-modules.mjs')).href;
@@ -57,4 +59,44 @@ test('dlc lint never samples join keys or reads a calibration; dlc plan does bot
   const plan = loadedModules(['plan', 'specs/tabular-join.yaml']);
   assert.equal(plan.filter(sketching).length, 4, 'the key sampler, the two sketches and the calibration cache');
   assertNothingHeavy(plan, 'dlc plan specs/tabular-join.yaml');
+});
+
+test('dlc runs, dlc show and dlc report read run directories without the terminal UI or TensorFlow.js', () => {
+  const run = join(tmp, 'runs', '20260301-100000-quickstart');
+  writeFixtureRun(run);
+  const heavy = [...HEAVY, 'playwright-core/'];
+  for (const args of [['runs', tmp], ['show', run], ['report', run, '-o', join(tmp, 'r.html')]]) {
+    const urls = loadedModules(args);
+    assert.ok(urls.some((u) => u.includes('/dist/runtime/reporters/')), `dlc ${args[0]} loaded its reporter`);
+    assert.deepEqual(urls.filter((u) => heavy.some((h) => u.includes(`/node_modules/${h}`))), [], `dlc ${args[0]} loaded modules it does not need`);
+  }
+});
+
+test('dlc lint of a spec with a module: model loads the TypeScript checker, and still no engine', () => {
+  const dir = join(tmp, 'module-model');
+  mkdirSync(join(dir, 'models'), { recursive: true });
+  writeFileSync(join(dir, 'models', 'net.ts'), 'export interface Hp { units: number }\nexport function build(hp: Hp): unknown { return hp; }\n');
+  writeFileSync(
+    join(dir, 'pipeline.yaml'),
+    [
+      'dlc: 1',
+      'name: lazy',
+      'sources: { rows: { format: csv, path: ./rows.csv } }',
+      'steps:',
+      '  search:',
+      '    op: train',
+      '    data: { train: rows }',
+      '    features: [x]',
+      '    label: y',
+      '    model: { input_shape: [1], module: ./models/net.ts, export: build }',
+      '    loss: sparse_categorical_crossentropy',
+      '    search: { algorithm: grid, space: { units: { choice: [4] } }, objective: { metric: loss, mode: min } }',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'rows.csv'), 'x,y\n1,0\n2,1\n');
+  const urls = loadedModules(['lint', join(dir, 'pipeline.yaml')]);
+  assert.ok(urls.some((u) => u.includes('/node_modules/ts-morph/')), 'the factory was type-checked');
+  const heavy = urls.filter((u) => HEAVY.filter((h) => h !== 'ts-morph/').some((h) => u.includes(`/node_modules/${h}`)));
+  assert.deepEqual(heavy, []);
 });

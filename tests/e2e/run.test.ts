@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers.js';
@@ -118,4 +118,28 @@ test('Ctrl-C stops gracefully (running units finish and checkpoint, exit 130) an
   const resumed = startRun(['--resume', dir]);
   assert.equal(await resumed.done, 0, resumed.stderr());
   checkHopperInvariants(readEvents(dir), 2, 3, 2);
+});
+
+test('lineage cache: a re-run reuses unchanged relational steps, a changed step and what follows are recomputed; --no-cache recomputes all', async () => {
+  const spec = writeSpec({ epochs: 1, units: [16] });
+  const first = startRun([spec, '--run-dir', join(dirname(spec), 'r1')]);
+  assert.equal(await first.done, 0, first.stderr());
+  const statusOf = (events: readonly RunEvent[]) => Object.fromEntries(events.flatMap((e) => (e.type === 'node_finished' ? [[e.node, e.status]] : [])));
+  assert.ok(Object.values(statusOf(first.events)).every((s) => s === 'completed'));
+  const second = startRun([spec, '--run-dir', join(dirname(spec), 'r2')]);
+  assert.equal(await second.done, 0, second.stderr());
+  const s2 = statusOf(second.events);
+  for (const n of ['train_raw', 'test_raw', 'scaled', 'split', 'test_scaled']) assert.equal(s2[n], 'cached', `${n} ${s2[n]}`);
+  assert.equal(s2.search, 'completed');
+  assert.deepEqual(finalOf(second.events), finalOf(first.events));
+  // Change the split: the sources and the transform stay cached, the split is recomputed.
+  writeFileSync(spec, readFileSync(spec, 'utf8').replace('fractions: { train: 0.8, validation: 0.2 }', 'fractions: { train: 0.7, validation: 0.3 }'));
+  const third = startRun([spec, '--run-dir', join(dirname(spec), 'r3')]);
+  assert.equal(await third.done, 0, third.stderr());
+  const s3 = statusOf(third.events);
+  assert.equal(s3.scaled, 'cached');
+  assert.equal(s3.split, 'completed');
+  const fourth = startRun([spec, '--run-dir', join(dirname(spec), 'r4'), '--no-cache']);
+  assert.equal(await fourth.done, 0, fourth.stderr());
+  assert.ok(Object.values(statusOf(fourth.events)).every((s) => s === 'completed'));
 });

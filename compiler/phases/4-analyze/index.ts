@@ -7,6 +7,7 @@ import { type AnalysisContext, type CompileMode, createContext } from './context
 import { flowColumns } from './rules/column-flow.js';
 import { buildGraph } from './rules/graph.js';
 import { checkHyperparameters } from './rules/hyperparameters.js';
+import { checkModelFactories } from './rules/model-factory.js';
 import { checkModelModules } from './rules/model-module.js';
 import { checkObjectives } from './rules/objectives.js';
 import { checkSearchSpaces } from './rules/search-space.js';
@@ -23,6 +24,6 @@ export function analyze(spec: Spec, locations: LocationTable, references: Refere
     inspectSources(ctx);
     flowColumns(ctx);
   }
-  for (const rule of [checkSearchSpaces, checkHyperparameters, checkObjectives, checkSplitFractions, checkModelModules, checkUnusedSteps]) rule(ctx);
+  for (const rule of [checkSearchSpaces, checkHyperparameters, checkObjectives, checkSplitFractions, checkModelModules, checkModelFactories, checkUnusedSteps]) rule(ctx);
   return { analysis: ctx, diagnostics: ctx.diagnostics };
 }

@@ -28,7 +28,7 @@ export function checkTrainColumns(ctx: AnalysisContext, id: string, step: TrainS
 /** The features' elements per row must equal the model's input shape, when both are known. */
 function checkInputShape(ctx: AnalysisContext, id: string, step: TrainStep, features: Column[]): void {
   const shape = step.model.input_shape;
-  if (!shape || !step.model.layers || features.length !== step.features.length) return;
+  if (!shape || (!step.model.layers && !step.model.module) || features.length !== step.features.length) return;
   if (!shape.every((d): d is number => typeof d === 'number')) return;
   let elements = 0;
   for (const f of features) {

@@ -54,10 +54,11 @@ export function checkHyperparameters(ctx: AnalysisContext): void {
       used.add(u.name);
       if (u.whole) checkValueKinds(ctx, step, u, space[u.name]!);
     }
-    // An external trainer receives the whole configuration, so its entries need no ${hp.x} to be used.
-    const external = step.op === 'train' && typeof step.model === 'object' && step.model !== null && 'command' in step.model;
+    // A factory or an external trainer receives the whole configuration, so its entries need no ${hp.x} to
+    // be used; a factory's parameter type says which it reads (rules/model-factory.ts).
+    const passedWhole = step.model?.module !== undefined || step.model?.command !== undefined;
     for (const name of names) {
-      if (!used.has(name) && !external) ctx.report('DLC405', ['steps', id, 'search', 'space', name], `search-space entry '${name}' is not used by any \${hp.${name}} in this step`, { prefer: 'key', hint: 'use it, or remove it: an unused entry multiplies the trials for nothing' });
+      if (!used.has(name) && !passedWhole) ctx.report('DLC405', ['steps', id, 'search', 'space', name], `search-space entry '${name}' is not used by any \${hp.${name}} in this step`, { prefer: 'key', hint: 'use it, or remove it: an unused entry multiplies the trials for nothing' });
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { AnalysisContext } from '../context.js';
 
-/** A `module:` model must exist and name its factory; the type check of its parameters comes with the TypeScript model support. */
+/** A model is defined one way; a `module:` model must exist and name its factory (rules/model-factory.ts checks its types). */
 export function checkModelModules(ctx: AnalysisContext): void {
   for (const [id, step] of Object.entries(ctx.spec.steps ?? {})) {
     if (step.op !== 'train') continue;
@@ -12,8 +12,9 @@ export function checkModelModules(ctx: AnalysisContext): void {
       if (!ctx.host.fileExists(m.module)) ctx.report('DLC419', ['steps', id, 'model', 'module'], `model module not found: ${m.module}`);
       if (m.export === undefined) ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'export' (the factory's exported name) for a module model`, { prefer: 'key' });
     }
-    if (m.layers !== undefined && m.input_shape === undefined) {
-      ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'input_shape' for a layers model`, { prefer: 'key', hint: 'e.g. input_shape: [28, 28, 1]' });
+    if ((m.layers !== undefined || m.module !== undefined) && m.input_shape === undefined) {
+      const kind = m.layers !== undefined ? 'a layers model' : "a module model (the factory's ctx.inputShape)";
+      ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'input_shape' for ${kind}`, { prefer: 'key', hint: 'e.g. input_shape: [28, 28, 1]' });
     }
   }
 }
