@@ -79,6 +79,17 @@ export interface TrialStarted extends Base {
   node: string;
   trial: number;
   params: Record<string, unknown>;
+  /** The trial whose checkpoint this one starts from (a promotion, a PBT exploit or continuation). */
+  parent?: number;
+  /** `exploit` when the parent's weights and optimizer state were copied into a new configuration (PBT). */
+  inherit?: 'continue' | 'exploit';
+  /** Model epochs the trial starts at (its parent's); absent for 0. */
+  from_epoch?: number;
+  /** Hyperband and ASHA: the rung the trial trains up to, from 0; hyperband's bracket. */
+  rung?: number;
+  bracket?: number;
+  /** PBT: the generation, from 0. */
+  generation?: number;
 }
 
 export interface UnitStarted extends Base {
@@ -129,10 +140,24 @@ export interface TrialFinished extends Base {
   node: string;
   trial: number;
   params: Record<string, unknown>;
-  status: 'completed' | 'stopped_early' | 'failed';
+  /**
+   * `completed` (trained all it was meant to), `promoted` (its model goes on in another trial: a higher
+   * rung, the next PBT generation), `stopped_early` (see `stopped_by`), `failed`.
+   */
+  status: 'completed' | 'promoted' | 'stopped_early' | 'failed';
+  /** Model epochs trained, its ancestors' included. */
   epochs: number;
   metrics: Metrics;
   objective: { metric: string; mode: 'max' | 'min'; value: number | null };
+  /**
+   * Why it stopped early: `early_stopping`, `median_stop`, `successive_halving` (not promoted), `pbt`
+   * (replaced by a better member's copy), or a budget: `max_epochs_total`, `time`.
+   */
+  stopped_by?: string;
+  parent?: number;
+  rung?: number;
+  bracket?: number;
+  generation?: number;
   checkpoint?: string;
   seconds: number;
   bytes_moved: number;

@@ -81,9 +81,13 @@ export class PlainReporter implements EventSink {
         this.line(`${mark} ${e.node} (${e.op})  ${extra}  ${this.paint('2', `${e.seconds.toFixed(1)}s`)}`);
         break;
       }
-      case 'trial_started':
-        this.line(`  ${e.node} trial ${e.trial} started: ${paramsText(e.params)}`);
+      case 'trial_started': {
+        const where = [e.rung !== undefined ? `rung ${e.rung}` : '', e.generation !== undefined ? `generation ${e.generation}` : '', e.parent !== undefined ? `${e.inherit === 'exploit' ? 'copying' : 'continuing'} trial ${e.parent}` : '']
+          .filter(Boolean)
+          .join(', ');
+        this.line(`  ${e.node} trial ${e.trial} started${where ? ` (${where})` : ''}: ${paramsText(e.params)}`);
         break;
+      }
       case 'unit_started':
         if (this.options.verbose) this.line(this.paint('2', `    ${e.worker}: trial ${e.trial} epoch ${e.epoch + 1} partition ${e.partition}`));
         break;
@@ -97,7 +101,15 @@ export class PlainReporter implements EventSink {
         break;
       case 'trial_finished': {
         this.objectiveOf.set(e.node, e.objective.metric);
-        const how = e.status === 'completed' ? 'finished' : e.status === 'stopped_early' ? `stopped early after epoch ${e.epochs}` : 'failed';
+        const at = e.rung !== undefined ? ` at rung ${e.rung}` : e.generation !== undefined ? ` in generation ${e.generation}` : '';
+        const how =
+          e.status === 'completed'
+            ? 'finished'
+            : e.status === 'promoted'
+              ? `promoted${at}`
+              : e.status === 'stopped_early'
+                ? `stopped early after epoch ${e.epochs}${at}${e.stopped_by ? ` (${e.stopped_by.replace(/_/g, ' ')})` : ''}`
+                : 'failed';
         const value = e.objective.value === null ? 'n/a' : fmt(e.objective.value);
         this.line(`  ${e.node} trial ${e.trial} ${how}: ${e.objective.metric} ${value}${e.error ? `  (${e.error})` : ''}`);
         break;

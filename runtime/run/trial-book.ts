@@ -18,13 +18,27 @@ export interface EpochRecord {
   seconds: number;
 }
 
-export type TrialOutcome = 'running' | 'completed' | 'stopped_early' | 'failed';
+export type TrialOutcome = 'running' | 'completed' | 'promoted' | 'stopped_early' | 'failed';
+
+/** Where a trial sits in its search: what it continues, and its rung or generation. */
+export interface TrialLineage {
+  /** Model epochs before this trial (its parent's). */
+  fromEpoch: number;
+  parent?: number;
+  inherit?: 'continue' | 'exploit';
+  rung?: number;
+  bracket?: number;
+  generation?: number;
+}
 
 export interface TrialRecord {
   id: number;
   params: Record<string, unknown>;
-  /** Epochs this trial trains (may depend on its parameters). */
+  /** Model epochs at which this trial is done (may depend on its parameters). */
   epochsWanted: number;
+  lineage: TrialLineage;
+  /** What stopped it, when it stopped before its last epoch or was not taken further. */
+  stoppedBy?: string;
   batchSize: number;
   seed: number;
   outcome: TrialOutcome;
@@ -40,11 +54,12 @@ export interface TrialRecord {
   sinceBest: number;
 }
 
-export function newTrial(id: number, params: Record<string, unknown>, epochsWanted: number, batchSize: number, seed: number): TrialRecord {
+export function newTrial(id: number, params: Record<string, unknown>, epochsWanted: number, batchSize: number, seed: number, lineage: TrialLineage = { fromEpoch: 0 }): TrialRecord {
   return {
     id,
     params,
     epochsWanted,
+    lineage,
     batchSize,
     seed,
     outcome: 'running',
@@ -84,7 +99,7 @@ export function addUnit(trial: TrialRecord, unit: UnitOutcome, closesEpoch: bool
   const metrics: Metrics = {};
   for (const [k, v] of Object.entries(p.sums)) metrics[k] = p.examples > 0 ? v / p.examples : NaN;
   for (const [k, v] of Object.entries(unit.validation ?? {})) metrics[`val_${k}`] = v;
-  const epoch: EpochRecord = { epoch: trial.epochs.length + 1, metrics, seconds: p.seconds };
+  const epoch: EpochRecord = { epoch: modelEpochs(trial) + 1, metrics, seconds: p.seconds };
   trial.epochs.push(epoch);
   trial.pending = { examples: 0, sums: {}, seconds: 0 };
   return { epoch, stop: stopping !== undefined && noLongerImproving(trial, metrics, stopping) };
@@ -101,6 +116,17 @@ function noLongerImproving(trial: TrialRecord, metrics: Metrics, rule: EarlyStop
   }
   trial.sinceBest++;
   return trial.sinceBest >= rule.patience;
+}
+
+/** Epochs the trial's model has trained, its ancestors' included. */
+export function modelEpochs(trial: TrialRecord): number {
+  return trial.lineage.fromEpoch + trial.epochs.length;
+}
+
+/** Carries the early-stopping count over from the trial a new one continues. */
+export function inheritStopping(trial: TrialRecord, from: TrialRecord): void {
+  trial.best = from.best;
+  trial.sinceBest = from.sinceBest;
 }
 
 /** The metrics a trial ends with: those of its last epoch. */

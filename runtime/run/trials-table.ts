@@ -1,20 +1,33 @@
 /**
  * The trials table of a train step: one row per trial and epoch with the trial's parameters (`hp_*`), its
- * status, the epoch's metrics and time. Written as CSV (for people and spreadsheets) and Parquet (for
+ * status (and what stopped it), where it sits in an adaptive search (the trial it continues, its rung or
+ * generation), the epoch's metrics and time. Epochs count the model's epochs, its ancestors' included. Written as CSV (for people and spreadsheets) and Parquet (for
  * DuckDB, pandas, Spark), both atomically, after every train step and when a run is interrupted.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES } from '../store/run-dir.js';
 import type { TrainNodeResult } from './train-node.js';
+import type { TrialRecord } from './trial-book.js';
 
 type Row = Record<string, string | number | boolean | null>;
 
 export function trialRows(node: string, result: Pick<TrainNodeResult, 'trials'>): Row[] {
+  const searchOf = (t: TrialRecord): Row => ({
+    stopped_by: t.stoppedBy ?? null,
+    parent: t.lineage.parent ?? null,
+    rung: t.lineage.rung ?? null,
+    bracket: t.lineage.bracket ?? null,
+    generation: t.lineage.generation ?? null,
+  });
+  // Search columns appear when any trial has a value for them, in every row, right after the status.
+  const used = new Set<string>();
+  for (const t of result.trials) for (const [k, v] of Object.entries(searchOf(t))) if (v !== null) used.add(k);
   const rows: Row[] = [];
   for (const t of result.trials) {
     const params = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`hp_${k}`, scalar(v)]));
-    const base = { node, trial: t.id, status: t.outcome, ...params };
+    const search = Object.fromEntries(Object.entries(searchOf(t)).filter(([k]) => used.has(k)));
+    const base = { node, trial: t.id, status: t.outcome, ...search, ...params };
     if (t.epochs.length === 0) rows.push({ ...base, epoch: null, seconds: null });
     for (const e of t.epochs) rows.push({ ...base, epoch: e.epoch, seconds: round(e.seconds), ...e.metrics });
   }

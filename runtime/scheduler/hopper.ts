@@ -5,7 +5,8 @@
  *
  * The invariants: every active trial trains on every partition exactly once per epoch; a model trains
  * on one worker at a time; a partition is used by one model at a time; a unit, once handed out, is never
- * preempted; a model starts epoch e+1 only after all partitions of epoch e.
+ * preempted; a model starts epoch e+1 only after all partitions of epoch e. They hold as well for trials
+ * added mid-run and for trials with epoch ranges of their own (a search's promotions and continuations).
  *
  * The scheduler is event-driven and does no I/O: the runtime asks `nextFor(worker)` whenever a worker is
  * idle and reports every unit's end. Choices are drawn from the seed, and the visit log records them so a
@@ -14,10 +15,12 @@
 import { createRng } from '../random/rng.js';
 import {
   checkDistinct,
+  checkEpochRange,
   checkWholeNumber,
   unitLabel,
   type Assignment,
   type CompletionResult,
+  type EpochRange,
   type FailureResult,
   type Scheduler,
   type TrialStatus,
@@ -74,7 +77,11 @@ export interface HopperScheduler extends Scheduler<Unit> {
 
 interface TrialState {
   id: number;
+  /** The model epoch in progress. */
   epoch: number;
+  /** The epoch at which the trial is finished. */
+  endEpoch: number;
+  held: boolean;
   /** Partitions finished in the current epoch. */
   done: boolean[];
   doneCount: number;
@@ -110,23 +117,28 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
   const rng = createRng(options.seed, 'hopper');
 
   const trials = new Map<number, TrialState>();
-  for (const id of configs) {
+  const trialList: TrialState[] = [];
+  const add = (id: number, range: EpochRange): void => {
     const cost = options.modelCost ? options.modelCost(id) : 1;
     if (!(cost > 0) || !Number.isFinite(cost)) throw new RangeError(`modelCost(${id}) must be a positive number, got ${cost}`);
-    trials.set(id, {
+    const t: TrialState = {
       id,
-      epoch: 0,
+      epoch: range.fromEpoch,
+      endEpoch: range.toEpoch,
+      held: false,
       done: new Array<boolean>(P).fill(false),
       doneCount: 0,
       runningOn: undefined,
-      status: E === 0 ? 'finished' : 'active',
+      status: range.fromEpoch >= range.toEpoch ? 'finished' : 'active',
       started: false,
       cost,
       failures: new Map(),
       visitOrder: undefined,
-    });
-  }
-  const trialList = [...trials.values()];
+    };
+    trials.set(id, t);
+    trialList.push(t);
+  };
+  for (const id of configs) add(id, { fromEpoch: 0, toEpoch: E });
 
   const workers = new Map<string, WorkerState>();
   for (const name of workerNames) workers.set(name, { name, lost: false, owned: new Set(), current: undefined });
@@ -168,7 +180,7 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
     t.visitOrder ??= createRng(options.seed, `visit-order/${t.id}/${t.epoch}`).shuffle(Array.from({ length: P }, (_, i) => i));
     return t.visitOrder[t.doneCount];
   };
-  const remainingWork = (t: TrialState): number => ((E - t.epoch) * P - t.doneCount) * t.cost;
+  const remainingWork = (t: TrialState): number => ((t.endEpoch - t.epoch) * P - t.doneCount) * t.cost;
   const anyActive = (): boolean => trialList.some((t) => t.status === 'active');
   const anyInFlight = (): boolean => [...workers.values()].some((w) => w.current !== undefined);
 
@@ -195,7 +207,7 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
       t.doneCount = 0;
       t.visitOrder = undefined;
       epochFinished = true;
-      if (t.epoch === E) {
+      if (t.epoch === t.endEpoch) {
         // A trial stopped while its last unit ran has still trained in full.
         t.status = 'finished';
         trialFinished = true;
@@ -214,7 +226,7 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
       const owned = [...w.owned].sort((a, b) => a - b);
       const pairs: { t: TrialState; p: number }[] = [];
       for (const t of trialList) {
-        if (t.status !== 'active' || t.runningOn !== undefined) continue;
+        if (t.status !== 'active' || t.held || t.runningOn !== undefined) continue;
         // An idle owner's partitions are never busy today (an owner runs one unit at a time); the check keeps
         // the one-model-per-partition invariant from resting on that.
         const required = requiredNext(t);
@@ -306,9 +318,25 @@ export function createHopperScheduler(options: HopperOptions): HopperScheduler {
       if (t.status === 'active') t.status = 'stopped';
     },
 
+    addTrial(trial: number, range: EpochRange): void {
+      if (!Number.isSafeInteger(trial)) throw new RangeError(`trial ids must be whole numbers, got ${trial}`);
+      if (trials.has(trial)) throw new RangeError(`trial ${trial} is already scheduled`);
+      checkEpochRange(trial, range);
+      add(trial, range);
+    },
+
+    holdTrial(trial: number): void {
+      trialOf(trial).held = true;
+    },
+
+    releaseTrial(trial: number): void {
+      trialOf(trial).held = false;
+    },
+
     trialStatus(trial: number): TrialStatus {
       const t = trialOf(trial);
       if (t.status !== 'active') return t.status;
+      if (t.held && t.runningOn === undefined) return 'held';
       return t.started ? 'running' : 'pending';
     },
 

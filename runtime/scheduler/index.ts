@@ -18,6 +18,7 @@ export type {
   AnyUnit,
   Assignment,
   CompletionResult,
+  EpochRange,
   FailureResult,
   Scheduler,
   TaskUnit,

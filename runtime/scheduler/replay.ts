@@ -10,12 +10,18 @@
  *
  * Only completed assignments are replayed: failed and lost ones did no lasting work, and the retry that
  * followed them is in the log as its own assignment. Works on hopper and task-parallel logs alike.
+ *
+ * Under an adaptive search the driver adds trials as the search suggests them and holds trials while the
+ * search waits; with `admit: 'added'` a trial's units wait until it has been added, and a held trial's
+ * until it is released, as they did in the recorded run. The same argument rules out a deadlock: whatever
+ * made the recorded run add or release a trial finished before that trial's next unit was handed out.
  */
 import {
   unitLabel,
   type AnyUnit,
   type Assignment,
   type CompletionResult,
+  type EpochRange,
   type FailureResult,
   type Scheduler,
   type TrialStatus,
@@ -31,6 +37,8 @@ export interface ReplayOptions {
   workers?: readonly string[];
   /** After this many failures of the same unit in the replay its trial is abandoned. Default: retry forever. */
   maxAttempts?: number;
+  /** `all` (default): every recorded trial may run from the start; `added`: only once addTrial names it. */
+  admit?: 'all' | 'added';
 }
 
 interface Item {
@@ -98,11 +106,14 @@ export function createReplayScheduler(recorded: readonly VisitEntry[], options: 
   let unclaimed: Item[] = [];
   const stopped = new Set<number>();
   const abandoned = new Set<number>();
+  const added = new Set<number>();
+  const held = new Set<number>();
+  const gated = options.admit === 'added';
   const log: VisitEntry[] = [];
 
   const workerOf = (name: string): WorkerState => addWorker(name);
   const itemsOf = (trial: number): Item[] => {
-    if (!lastByTrial.has(trial)) throw new RangeError(`unknown trial ${trial}`);
+    if (!lastByTrial.has(trial) && !added.has(trial)) throw new RangeError(`unknown trial ${trial}`);
     return items.filter((i) => i.unit.trial === trial);
   };
   /** Whether the recorded predecessor has finished; dropped units (stopped trials) are looked through. */
@@ -112,7 +123,10 @@ export function createReplayScheduler(recorded: readonly VisitEntry[], options: 
     return !p || p.state === 'completed';
   };
   const ready = (it: Item): boolean =>
-    settled(it.prevOfTrial, (i) => i.prevOfTrial) && settled(it.prevOfPartition, (i) => i.prevOfPartition);
+    (!gated || added.has(it.unit.trial)) &&
+    !held.has(it.unit.trial) &&
+    settled(it.prevOfTrial, (i) => i.prevOfTrial) &&
+    settled(it.prevOfPartition, (i) => i.prevOfPartition);
   const outstanding = (): boolean => items.some((i) => i.state === 'queued' || i.state === 'running');
   const dropQueued = (trial: number): void => {
     for (const it of items) if (it.unit.trial === trial && it.state === 'queued') it.state = 'dropped';
@@ -218,11 +232,26 @@ export function createReplayScheduler(recorded: readonly VisitEntry[], options: 
       dropQueued(trial);
     },
 
+    addTrial(trial: number, range: EpochRange): void {
+      // The recorded units say what the trial trains; the range is the driver's business.
+      void range;
+      added.add(trial);
+    },
+
+    holdTrial(trial: number): void {
+      held.add(trial);
+    },
+
+    releaseTrial(trial: number): void {
+      held.delete(trial);
+    },
+
     trialStatus(trial: number): TrialStatus {
       const mine = itemsOf(trial);
       if (mine.every((i) => i.state === 'completed')) return 'finished';
       if (abandoned.has(trial)) return 'abandoned';
       if (stopped.has(trial)) return 'stopped';
+      if (held.has(trial) && !mine.some((i) => i.state === 'running')) return 'held';
       return mine.some((i) => i.state !== 'queued') ? 'running' : 'pending';
     },
 

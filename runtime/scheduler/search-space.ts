@@ -9,7 +9,7 @@
  */
 import type { SpaceEntry } from '../../compiler/spec/types.js';
 import { SPACE_KINDS, type SpaceKind } from '../../compiler/spec/vocabulary.js';
-import { createRng } from '../random/rng.js';
+import { createRng, type Rng } from '../random/rng.js';
 
 export interface Configuration {
   /** Stable: a grid's position in enumeration order, or a random draw's index. */
@@ -84,9 +84,13 @@ export function sampleConfiguration(space: Record<string, SpaceEntry>, seed: num
 }
 
 function drawValue(name: string, entry: SpaceEntry, seed: number, id: number): unknown {
+  return drawWith(name, entry, createRng(seed, `trial:${id}/param:${name}`));
+}
+
+/** One value of an entry's distribution, drawn from `rng` (searches that sample from their own streams). */
+export function drawWith(name: string, entry: SpaceEntry, rng: Rng): unknown {
   const kind = kindOf(name, entry);
   checkEntry(name, entry);
-  const rng = createRng(seed, `trial:${id}/param:${name}`);
   switch (kind) {
     case 'choice':
     case 'grid':
@@ -124,7 +128,7 @@ function drawValue(name: string, entry: SpaceEntry, seed: number, id: number): u
   }
 }
 
-function kindOf(name: string, entry: SpaceEntry): SpaceKind {
+export function kindOf(name: string, entry: SpaceEntry): SpaceKind {
   const kinds = SPACE_KINDS.filter((k) => entry[k] !== undefined);
   if (kinds.length !== 1) {
     throw new SearchSpaceError(name, kinds.length === 0 ? 'no distribution' : `both ${kinds[0]} and ${kinds[1]}; give exactly one`);
@@ -180,7 +184,8 @@ function enumerate(name: string, kind: SpaceKind, entry: SpaceEntry): unknown[] 
   return entry[kind] as unknown[];
 }
 
-function isActive(entry: SpaceEntry, params: Record<string, unknown>): boolean {
+/** Whether a (conditional) entry exists in a configuration with the values chosen before it. */
+export function isActive(entry: SpaceEntry, params: Record<string, unknown>): boolean {
   if (!entry.when) return true;
   return Object.entries(entry.when).every(
     ([k, v]) => Object.prototype.hasOwnProperty.call(params, k) && JSON.stringify(params[k]) === JSON.stringify(v),

@@ -1,16 +1,18 @@
 /**
  * Task parallelism: every worker holds a full copy of the data and trains whole trials, one at a time, an
  * epoch per unit. A trial stays on the worker that took it until it finishes (its model never moves), unless
- * a unit fails or the worker is lost; then the trial goes back to the pool with the epochs it has done, and
- * is resumed before any fresh trial is started.
+ * a unit fails, the worker is lost or the trial is held; then the trial goes back to the pool with the epochs
+ * it has done, and is resumed before any fresh trial is started.
  */
 import { createRng } from '../random/rng.js';
 import {
   checkDistinct,
+  checkEpochRange,
   checkWholeNumber,
   unitLabel,
   type Assignment,
   type CompletionResult,
+  type EpochRange,
   type FailureResult,
   type Scheduler,
   type TaskUnit,
@@ -45,7 +47,10 @@ export interface TaskParallelScheduler extends Scheduler<TaskUnit> {
 interface TrialState {
   id: number;
   order: number;
+  /** The model epoch in progress. */
   epoch: number;
+  endEpoch: number;
+  held: boolean;
   status: 'active' | 'finished' | 'stopped' | 'abandoned';
   pinnedTo: string | undefined;
   started: boolean;
@@ -70,10 +75,25 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
   const policy = options.policy ?? 'in-order';
 
   const trials = new Map<number, TrialState>();
-  configs.forEach((id, order) =>
-    trials.set(id, { id, order, epoch: 0, status: E === 0 ? 'finished' : 'active', pinnedTo: undefined, started: false, failures: new Map() }),
-  );
-  const trialList = [...trials.values()];
+  const trialList: TrialState[] = [];
+  const create = (id: number, range: EpochRange): TrialState => {
+    const t: TrialState = {
+      id,
+      order: trialList.length,
+      epoch: range.fromEpoch,
+      endEpoch: range.toEpoch,
+      held: false,
+      status: range.fromEpoch >= range.toEpoch ? 'finished' : 'active',
+      pinnedTo: undefined,
+      started: false,
+      failures: new Map(),
+    };
+    trials.set(id, t);
+    trialList.push(t);
+    return t;
+  };
+  for (const id of configs) create(id, { fromEpoch: 0, toEpoch: E });
+  const costOf = (id: number): number => (options.modelCost ? options.modelCost(id) : 1);
 
   let fresh: TrialState[];
   switch (policy) {
@@ -84,7 +104,7 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
       fresh = createRng(options.seed ?? 0, 'task-parallel').shuffle(trialList);
       break;
     case 'largest-first': {
-      const cost = new Map(trialList.map((t) => [t.id, options.modelCost ? options.modelCost(t.id) : 1]));
+      const cost = new Map(trialList.map((t) => [t.id, costOf(t.id)]));
       fresh = trialList.slice().sort((a, b) => cost.get(b.id)! - cost.get(a.id)! || a.order - b.order);
       break;
     }
@@ -118,10 +138,19 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
       resume.sort((a, b) => a.order - b.order);
     }
   };
-  /** The first trial of a queue still worth starting; stopped and abandoned ones are dropped on the way. */
+  /** The first trial of a queue that may train now; stopped and abandoned ones are dropped, held ones stay. */
   const takeActive = (q: TrialState[]): TrialState | undefined => {
-    while (q.length > 0 && q[0]!.status !== 'active') q.shift();
-    return q.shift();
+    for (let i = 0; i < q.length; ) {
+      const t = q[i]!;
+      if (t.status !== 'active') q.splice(i, 1);
+      else if (t.held) i++;
+      else return q.splice(i, 1)[0];
+    }
+    return undefined;
+  };
+  const letGo = (t: TrialState): void => {
+    // A worker holding it idle lets it go now; one running it lets it go when the unit ends.
+    for (const w of workers.values()) if (w.trial === t && !w.current) release(w);
   };
   const takeCurrent = (name: string, w: WorkerState, unit: TaskUnit, what: string): { unit: TaskUnit; seq: number } => {
     const cur = w.current;
@@ -147,7 +176,7 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
         resume.sort((a, b) => a.order - b.order);
       }
       t.epoch++;
-      const trialFinished = t.epoch === E;
+      const trialFinished = t.epoch === t.endEpoch;
       if (trialFinished) t.status = 'finished';
       return { accepted: true, epochFinished: true, trialFinished };
     },
@@ -157,7 +186,7 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
       if (w.lost) return 'done';
       if (w.current) throw new Error(`worker ${name} asks for work while ${unitLabel(w.current.unit)} is in flight`);
       if (!anyActive()) return 'done';
-      if (w.trial && w.trial.status !== 'active') release(w);
+      if (w.trial && (w.trial.status !== 'active' || w.trial.held)) release(w);
       if (!w.trial) {
         const next = takeActive(resume) ?? takeActive(fresh);
         if (!next) return 'wait';
@@ -180,9 +209,9 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
       log[cur.seq]!.outcome = 'completed';
       const t = trialOf(cur.unit.trial);
       t.epoch++;
-      const trialFinished = t.epoch === E;
+      const trialFinished = t.epoch === t.endEpoch;
       if (trialFinished) t.status = 'finished';
-      if (t.status !== 'active') release(w);
+      if (t.status !== 'active' || t.held) release(w);
       return { accepted: true, epochFinished: true, trialFinished };
     },
 
@@ -217,13 +246,40 @@ export function createTaskParallelScheduler(options: TaskParallelOptions): TaskP
     stopTrial(trial: number): void {
       const t = trialOf(trial);
       if (t.status === 'active') t.status = 'stopped';
-      // A worker holding it idle lets it go now; one running it lets it go when the unit ends.
-      for (const w of workers.values()) if (w.trial === t && !w.current) release(w);
+      letGo(t);
+    },
+
+    addTrial(trial: number, range: EpochRange): void {
+      if (!Number.isSafeInteger(trial)) throw new RangeError(`trial ids must be whole numbers, got ${trial}`);
+      if (trials.has(trial)) throw new RangeError(`trial ${trial} is already scheduled`);
+      checkEpochRange(trial, range);
+      const t = create(trial, range);
+      if (t.status !== 'active') return;
+      if (policy === 'largest-first') {
+        const cost = costOf(trial);
+        const at = fresh.findIndex((f) => costOf(f.id) < cost);
+        fresh.splice(at < 0 ? fresh.length : at, 0, t);
+      } else {
+        // Joining trials queue in the order they come, under every other policy: a search adds them in
+        // the order it wants them trained.
+        fresh.push(t);
+      }
+    },
+
+    holdTrial(trial: number): void {
+      const t = trialOf(trial);
+      t.held = true;
+      letGo(t);
+    },
+
+    releaseTrial(trial: number): void {
+      trialOf(trial).held = false;
     },
 
     trialStatus(trial: number): TrialStatus {
       const t = trialOf(trial);
       if (t.status !== 'active') return t.status;
+      if (t.held && t.pinnedTo === undefined) return 'held';
       return t.started ? 'running' : 'pending';
     },
 

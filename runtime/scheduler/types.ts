@@ -18,7 +18,8 @@ export type AnyUnit = Unit | TaskUnit;
 
 /**
  * The answer to an idle worker: a unit to run; `wait` when nothing it may run is free now (ask again after
- * another unit completes, fails or a worker is lost); `done` when it will never get work again.
+ * another unit completes, fails or a worker is lost, or a trial is released); `done` when it will never get
+ * work again unless a trial is added.
  */
 export type Assignment<U extends AnyUnit> = U | 'wait' | 'done';
 
@@ -52,7 +53,16 @@ export interface CompletionResult {
  */
 export type FailureResult = 'requeued' | 'abandoned' | 'dropped' | 'stale';
 
-export type TrialStatus = 'pending' | 'running' | 'finished' | 'stopped' | 'abandoned';
+export type TrialStatus = 'pending' | 'running' | 'held' | 'finished' | 'stopped' | 'abandoned';
+
+/**
+ * The model epochs a trial trains: from `fromEpoch` (0 for a fresh model; more when it continues another
+ * trial's checkpoint) up to, not including, `toEpoch`. Units carry model epochs.
+ */
+export interface EpochRange {
+  fromEpoch: number;
+  toEpoch: number;
+}
 
 /** The interface a runtime (or the simulator) drives. Workers report every unit they were given exactly once. */
 export interface Scheduler<U extends AnyUnit = AnyUnit> {
@@ -64,6 +74,14 @@ export interface Scheduler<U extends AnyUnit = AnyUnit> {
   workerLost(worker: string): void;
   /** Early stopping: the trial gets no more units. A unit already running is not preempted. */
   stopTrial(trial: number): void;
+  /** A trial that joins mid-run (a search's later suggestion, a promotion), with its own epochs. */
+  addTrial(trial: number, range: EpochRange): void;
+  /**
+   * The trial gets no units until released: a search waits for other trials' results before it decides
+   * about this one. A unit already running is not preempted.
+   */
+  holdTrial(trial: number): void;
+  releaseTrial(trial: number): void;
   trialStatus(trial: number): TrialStatus;
   /** Every trial finished, stopped or abandoned, and nothing in flight. */
   isDone(): boolean;
@@ -77,6 +95,11 @@ export function unitLabel(u: { trial: number; epoch: number; partition: number |
 
 export function checkWholeNumber(what: string, n: number, min: number): void {
   if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${what} must be a whole number >= ${min}, got ${n}`);
+}
+
+export function checkEpochRange(trial: number, range: EpochRange): void {
+  checkWholeNumber(`trial ${trial} fromEpoch`, range.fromEpoch, 0);
+  checkWholeNumber(`trial ${trial} toEpoch`, range.toEpoch, range.fromEpoch);
 }
 
 export function checkDistinct(what: string, items: readonly (string | number)[]): void {

@@ -16,6 +16,8 @@ export interface SpecOptions {
   lrs?: number[];
   workers?: number;
   extraSteps?: string;
+  /** Replaces the grid's search block (YAML, indented under \`search:\`). */
+  search?: string;
 }
 
 /** Writes a spec into a fresh directory and returns its path. */
@@ -63,11 +65,14 @@ steps:
     batch_size: 64
     epochs: ${o.epochs ?? 2}
     search:
-      algorithm: grid
+${
+  o.search ??
+  `      algorithm: grid
       space:
         units: { choice: [${(o.units ?? [16, 32]).join(', ')}] }
         lr: { choice: [${(o.lrs ?? [0.003]).join(', ')}] }
-      objective: { metric: val_accuracy, mode: max }
+      objective: { metric: val_accuracy, mode: max }`
+}
     parallelism: ${o.parallelism ?? 'hopper'}
   test_scaled:
     op: transform

@@ -19,7 +19,7 @@ interface Column {
   cell: (r: RankedTrial) => Seg;
 }
 
-const STATUS_TEXT: Record<string, string> = { running: 'running', completed: 'done', stopped_early: 'early', failed: 'failed', paused: 'paused' };
+const STATUS_TEXT: Record<string, string> = { running: 'running', completed: 'done', promoted: 'promoted', stopped_early: 'early', failed: 'failed', paused: 'paused' };
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   const t = [...text].length > width ? `${[...text].slice(0, Math.max(0, width - 1)).join('')}…` : text;

@@ -9,7 +9,7 @@ import type { NodeOutline, Objective, PlanOutline, TrainingOutline } from './pla
 /** `stopped`: cut short by a stop request (the runtime reports it as failed with the error `interrupted`). */
 export type NodeStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cached' | 'stopped';
 /** `paused`: still running when the run was stopped; `dlc run --resume` continues it. */
-export type TrialStatus = 'running' | 'completed' | 'stopped_early' | 'failed' | 'paused';
+export type TrialStatus = 'running' | 'completed' | 'promoted' | 'stopped_early' | 'failed' | 'paused';
 export type UnitStatus = 'running' | 'completed' | 'failed' | 'lost';
 
 export interface NodeView {
@@ -36,8 +36,10 @@ export interface TrialView {
   params: Record<string, unknown>;
   status: TrialStatus;
   startedAt: number;
-  /** Metrics of each finished epoch, in order (`val_` for validation). */
+  /** Metrics of each finished epoch of this trial, in order (`val_` for validation). */
   epochs: Metrics[];
+  /** Model epochs before this trial, when it continues another (a promotion, a PBT generation). */
+  fromEpoch?: number;
   unitsDone: number;
   seconds?: number;
   objective?: number | null;
@@ -187,7 +189,8 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
     }
     case 'trial_started': {
       if (s.trials.some(trialKey(event.node, event.trial))) return { ...s, trials: replaceWhere(s.trials, trialKey(event.node, event.trial), (t) => ({ ...t, status: 'running' })) };
-      return { ...s, trials: [...s.trials, { node: event.node, trial: event.trial, params: event.params, status: 'running', startedAt: at, epochs: [], unitsDone: 0 }] };
+      const fromEpoch = event.from_epoch !== undefined ? { fromEpoch: event.from_epoch } : {};
+      return { ...s, trials: [...s.trials, { node: event.node, trial: event.trial, params: event.params, status: 'running', startedAt: at, epochs: [], unitsDone: 0, ...fromEpoch }] };
     }
     case 'unit_started':
       return {
@@ -214,7 +217,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         ...s,
         trials: replaceWhere(s.trials, trialKey(event.node, event.trial), (t) => {
           const epochs = [...t.epochs];
-          epochs[event.epoch - 1] = event.metrics;
+          epochs[event.epoch - 1 - (t.fromEpoch ?? 0)] = event.metrics;
           return { ...t, epochs };
         }),
       };
@@ -232,7 +235,14 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         ? replaceWhere(s.trials, trialKey(event.node, event.trial), update)
         : [...s.trials, update({ node: event.node, trial: event.trial, params: event.params, status: event.status, startedAt: at, epochs: [], unitsDone: 0 })];
       const objectives = { ...s.objectives, [event.node]: { metric: event.objective.metric, mode: event.objective.mode } };
-      const how = event.status === 'completed' ? 'finished' : event.status === 'stopped_early' ? `stopped early after epoch ${event.epochs}` : 'failed';
+      const how =
+        event.status === 'completed'
+          ? 'finished'
+          : event.status === 'promoted'
+            ? `promoted${event.rung !== undefined ? ` at rung ${event.rung}` : ''}`
+            : event.status === 'stopped_early'
+              ? `stopped early after epoch ${event.epochs}${event.stopped_by ? ` (${event.stopped_by.replace(/_/g, ' ')})` : ''}`
+              : 'failed';
       const value = event.objective.value === null ? 'n/a' : Number.isInteger(event.objective.value) ? String(event.objective.value) : event.objective.value.toPrecision(4);
       const log = appendLog(s.log, { at, level: event.status === 'failed' ? 'error' : 'info', message: `trial ${event.trial} ${how}: ${event.objective.metric} ${value}${event.error ? ` (${event.error})` : ''}` });
       return { ...s, trials, objectives, log };
