@@ -1,6 +1,6 @@
 /** Output rows from (left row, right row) index pairs, column by column as the join's shape says. */
 import { concatLayouts } from './concat.js';
-import { gatherLayout } from './gather.js';
+import { gatherLayout, hasMissing } from './gather.js';
 import type { JoinShape } from './join-shape.js';
 import { type Alloc, type Layout, sliceLayout, type TableLayout } from './layout.js';
 import type { PairBuffer } from './pairs.js';
@@ -14,9 +14,11 @@ export function gatherPairs(shape: JoinShape, left: TableLayout, right: TableLay
 }
 
 export function gatherOutput(shape: JoinShape, left: TableLayout, right: TableLayout, li: Int32Array, ri: Int32Array, n: number, alloc: Alloc): TableLayout {
+  const leftMissing = hasMissing(li, 0, n);
+  const rightMissing = shape.output.some((c) => c.from === 'right') && hasMissing(ri, 0, n);
   const columns = shape.output.map((c): Layout => {
-    if (c.from === 'left') return gatherLayout(left.columns[c.left]!, li, 0, n, alloc);
-    if (c.from === 'right') return gatherLayout(right.columns[c.right]!, ri, 0, n, alloc);
+    if (c.from === 'left') return gatherLayout(left.columns[c.left]!, li, 0, n, alloc, leftMissing);
+    if (c.from === 'right') return gatherLayout(right.columns[c.right]!, ri, 0, n, alloc, rightMissing);
     return gatherCoalesced(left.columns[c.left]!, li, right.columns[c.right]!, ri, n, alloc);
   });
   return { length: n, columns };

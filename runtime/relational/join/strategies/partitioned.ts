@@ -5,18 +5,18 @@
  * - shuffle_hash: by the key's hash, then a hash table per partition (built on its smaller side);
  * - sort_merge: by key range, the boundaries taken from a sample of both sides' keys, then each range
  *   sorted and merged.
- * There are more partitions than workers, sized so one partition's hash table or sort fits the cache,
- * and owners are assigned largest partition first so a skewed key's partition does not pile onto a
- * worker that already has others.
+ * There are more partitions than workers, sized so one partition's hash table or sort fits the cache;
+ * workers take them largest first, each the next one left when it is free, so neither a skewed key's
+ * partition nor a worker that gets less CPU holds the others up.
  *
- * Three rounds: scan (hash keys, sketch them, build a Bloom filter of the smaller side, sample for
- * boundaries), partition (each worker cuts its share of each side into one piece per partition), join
- * (each owner receives its partitions' pieces from every worker). Rows that can never match (a null key,
+ * Rounds: scan (hash keys, sketch them, build a Bloom filter of the smaller side, sample for boundaries),
+ * count (each row's partition; done in the scan when nothing has to be decided in between), exchange
+ * (each worker writes its rows into the partitions' shared tables) and join. A partition's rows move
+ * when the worker that joins it is not the one that held them; that is what bytesMoved counts. Rows that can never match (a null key,
  * or a key the Bloom filter rules out) do not travel: on a side whose rows are output unmatched they are
  * output by the worker that holds them, elsewhere they are dropped, so the filter never changes a result.
  */
 import { HyperLogLog } from '../hyperloglog.js';
-import { assignPartitions } from '../assign-partitions.js';
 import { BloomFilter } from '../bloom-filter.js';
 import { CACHE_ROWS } from '../hash-join.js';
 import { compareKeys, type KeyValue, keysOfValues } from '../key-compare.js';
@@ -141,14 +141,14 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       );
   const countOf = (w: number, side: Side): CountResult => counted[2 * w + sides.indexOf(side)]!;
   const sizes = range(partitions).map((q) => range(n).reduce((a, w) => a + countOf(w, 'left').sizes.rows[q]! + countOf(w, 'right').sizes.rows[q]!, 0));
-  const owner = assignPartitions(sizes, n);
   c.clock.lap(algorithm === 'hash' ? 'hash partitions' : 'key ranges');
 
   // Round 3: rows go to their partition, with their key hashes (cheaper to move than to compute again).
   const sentBy = (w: number, side: Side): TableLayout => withHashes(tableFor[side](w), hashes[side]);
   const sent: Record<Side, TableLayout> = { left: sentBy(0, 'left'), right: sentBy(0, 'right') };
   const parts: PieceList[] = range(partitions).map(() => ({ left: [], right: [] }));
-  let moved = 0;
+  // Bytes of partition q that worker w holds: they move unless w is the worker that joins q.
+  const held: number[][] = range(n).map(() => new Array<number>(partitions).fill(0));
   const flat = sides.every((side) => sent[side].columns.every(isFlat));
   if (flat) {
     const tasks: { worker: number; task: ScatterTask }[] = [];
@@ -167,7 +167,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
         for (let q = 0; q < partitions; q++) {
           rowAt[q]! += own.rows[q]!;
           for (let b = 0; b < binary; b++) byteAt[b]![q]! += own.bytes[b]![q]!;
-          if (owner[q] !== w) moved += pieceBytes(sent[side], own, q);
+          held[w]![q]! += pieceBytes(sent[side], own, q);
         }
       }
     }
@@ -186,25 +186,28 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
       sides.forEach((side) =>
         cut[2 * w + sides.indexOf(side)]!.pieces.forEach((piece, q) => {
           parts[q]![side].push(piece);
-          if (owner[q] !== w) moved += tableBytes(piece);
+          held[w]![q]! += tableBytes(piece);
         }),
       ),
     );
   }
-  bytesMovedBy[algorithm === 'hash' ? 'rows to their hash partition' : 'rows to their key range'] = moved;
   c.clock.lap(flat ? 'exchange into shared partitions' : 'exchange in pieces');
   c.progress(2, 3);
 
-  // Round 3: each owner joins its partitions, and outputs its own rows that could not match.
+  // Round 3: workers take partitions, largest first, and join them; each outputs its own rows that could not match.
+  const order = range(partitions).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  const next = new Int32Array(alloc(4));
   const joinTasks = range(n).map((o) => {
-    const mine = range(partitions)
-      .filter((q) => owner[q] === o)
-      .map((q) => parts[q]!);
     const local = sides.map((side) => ({ side, rows: countOf(o, side).local }));
-    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts: mine, left: tableFor.left(o), right: tableFor.right(o), local };
+    const task: PartitionJoinTask = { kind: 'partition-join', shape: p.shape, algorithm, parts: order.map((q) => parts[q]!), next, left: tableFor.left(o), right: tableFor.right(o), local };
     return { worker: o, task };
   });
   const joined = await runner.run<BatchesResult>(joinTasks);
+  let moved = 0;
+  joined.forEach((r, e) => {
+    for (const k of r.joined ?? []) for (let w = 0; w < n; w++) if (w !== e) moved += held[w]![order[k]!]!;
+  });
+  bytesMovedBy[algorithm === 'hash' ? 'rows to their hash partition' : 'rows to their key range'] = moved;
   c.clock.lap(algorithm === 'hash' ? 'hash join per partition' : 'sort and merge per range');
   c.progress(3, 3);
 

@@ -1,4 +1,8 @@
-/** The partition-join task: an owner joins its partitions and outputs its own rows that could not match. */
+/**
+ * The partition-join task: workers take partitions one at a time, largest first, until none is left, so
+ * a worker that gets less CPU (a busy machine) or a partition swollen by a skewed key holds up no one
+ * else; then each outputs its own rows that could not match.
+ */
 import { concatTables } from '../concat.js';
 import { gatherOutput } from '../gather-output.js';
 import { countNulls, plainAlloc, type TableLayout } from '../layout.js';
@@ -7,8 +11,14 @@ import type { BatchesResult, Counters, PartitionJoinTask } from './types.js';
 
 export function partitionJoin(t: PartitionJoinTask): BatchesResult {
   const batches: TableLayout[] = [];
-  const counters: Counters = { partitions: t.parts.length, localRows: 0 };
-  for (const part of t.parts) {
+  const counters: Counters = { partitions: 0, localRows: 0 };
+  const joined: number[] = [];
+  for (;;) {
+    const q = Atomics.add(t.next, 0, 1);
+    if (q >= t.parts.length) break;
+    joined.push(q);
+    counters.partitions!++;
+    const part = t.parts[q]!;
     const left = withNullCounts(concatTables(part.left, plainAlloc));
     const right = withNullCounts(concatTables(part.right, plainAlloc));
     batches.push(...joinLocal(t.shape, left, right, { algorithm: t.algorithm, hashColumn: true, counters }));
@@ -19,7 +29,7 @@ export function partitionJoin(t: PartitionJoinTask): BatchesResult {
     counters.localRows! += l.rows.length;
     batches.push(l.side === 'left' ? gatherOutput(t.shape, t.left, t.right, l.rows, none, l.rows.length, plainAlloc) : gatherOutput(t.shape, t.left, t.right, none, l.rows, l.rows.length, plainAlloc));
   }
-  return { kind: 'batches', batches, flags: null, placement: [], counters };
+  return { kind: 'batches', batches, flags: null, placement: [], joined, counters };
 }
 
 /** Partitions written by several workers learn their null counts only once all have written. */

@@ -123,7 +123,10 @@ export interface PartitionJoinTask {
   kind: 'partition-join';
   shape: JoinShape;
   algorithm: 'hash' | 'merge';
+  /** Every partition, largest first; each worker takes the next one not yet taken (`next`). */
   parts: PartitionPieces[];
+  /** A shared counter: the index of the next partition to take. */
+  next: Int32Array;
   /** The inputs as shared, for local rows and for the types of an all-null side. */
   left: TableLayout;
   right: TableLayout;
@@ -148,6 +151,8 @@ export interface BatchesResult {
   flags: Uint8Array | null;
   /** How the partitions' keys lie, for checking that co-located inputs really are (colocated only). */
   placement: PartitionPlacement[];
+  /** Indices (into the task's parts) of the partitions this worker joined (partition-join only). */
+  joined?: number[];
   counters: Counters;
 }
 
