@@ -108,6 +108,8 @@ class SubsetComposer {
    * -1 when there are none. They travel outwards with the collections that close (`closeCollection`).
    */
   private trailingIndent = -1;
+  /** Whether the last `blockPlainStop` stopped at a key's `:`. */
+  private stoppedAtColon = false;
 
   constructor(
     private readonly text: string,
@@ -130,8 +132,10 @@ class SubsetComposer {
   /** From a line start, past blank and comment-only lines, to the next content (sets `next`, `nextIndent`). */
   private scanToContent(from: number): void {
     const text = this.text;
-    this.commentIndents.length = 0;
-    this.commentLineEnds.length = 0;
+    if (this.commentIndents.length > 0) {
+      this.commentIndents.length = 0;
+      this.commentLineEnds.length = 0;
+    }
     let i = from;
     for (;;) {
       let j = i;
@@ -254,9 +258,25 @@ class SubsetComposer {
       const n = text.charCodeAt(after + 1);
       return after + 1 >= this.length || n === SPACE || n === NEWLINE;
     }
+    this.blockPlainStop(i);
+    return this.stoppedAtColon;
+  }
+
+  /**
+   * Where a plain scalar from `i` stops in block context: at a `:` that makes it a key (`stoppedAtColon`),
+   * at ` #`, at the line break, or at the end of the text.
+   */
+  private blockPlainStop(i: number): number {
     BLOCK_PLAIN_STOP.lastIndex = i;
-    const m = BLOCK_PLAIN_STOP.exec(text);
-    return m !== null && m[0] === ':';
+    // test() rather than exec(): no match object for every scalar.
+    if (!BLOCK_PLAIN_STOP.test(this.text)) {
+      this.stoppedAtColon = false;
+      return this.length;
+    }
+    const after = BLOCK_PLAIN_STOP.lastIndex;
+    const last = this.text.charCodeAt(after - 1);
+    this.stoppedAtColon = last === COLON;
+    return last === HASH ? after - 2 : after - 1;
   }
 
   /** A block node on a line of its own: a sequence or a map; a lone scalar there leaves the subset. */
@@ -302,10 +322,8 @@ class SubsetComposer {
       if (text.charCodeAt(colon) !== COLON || colon - at > MAX_KEY_LENGTH) outside();
     } else {
       this.checkPlainStart(at, false);
-      BLOCK_PLAIN_STOP.lastIndex = at;
-      const m = BLOCK_PLAIN_STOP.exec(text);
-      if (m === null || m[0] !== ':') outside();
-      colon = m.index;
+      colon = this.blockPlainStop(at);
+      if (!this.stoppedAtColon) outside();
       // `key :` and overlong keys: rare, and the library has rules of its own for them.
       if (text.charCodeAt(colon - 1) === SPACE || colon - at > MAX_KEY_LENGTH) outside();
       const raw = text.slice(at, colon);
@@ -405,11 +423,9 @@ class SubsetComposer {
     else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) value = this.quoted(s);
     else {
       this.checkPlainStart(s, false);
-      BLOCK_PLAIN_STOP.lastIndex = s;
-      const m = BLOCK_PLAIN_STOP.exec(text);
+      let e = this.blockPlainStop(s);
       // `key: a: b` (a compact map where the library reports an error) leaves the subset.
-      if (m !== null && m[0] === ':') outside();
-      let e = m === null ? this.length : m.index;
+      if (this.stoppedAtColon) outside();
       while (text.charCodeAt(e - 1) === SPACE) e--;
       value = plainScalar(text.slice(s, e));
       this.valueStart = s;
@@ -512,10 +528,12 @@ class SubsetComposer {
   private flowPlain(i: number): unknown {
     this.checkPlainStart(i, true);
     FLOW_PLAIN_STOP.lastIndex = i;
-    const m = FLOW_PLAIN_STOP.exec(this.text);
+    if (!FLOW_PLAIN_STOP.test(this.text)) outside();
+    const after = FLOW_PLAIN_STOP.lastIndex;
+    const last = this.text.charCodeAt(after - 1);
     // A flow collection must close on its line.
-    if (m === null || m[0] === '\n') outside();
-    const stop = m.index;
+    if (last === NEWLINE) outside();
+    const stop = last === HASH ? after - 2 : after - 1;
     let e = stop;
     while (this.text.charCodeAt(e - 1) === SPACE) e--;
     this.valueStart = i;
@@ -536,7 +554,7 @@ class SubsetComposer {
       if (inFlow && (n === COMMA || n === OPEN_BRACKET || n === CLOSE_BRACKET || n === OPEN_BRACE || n === CLOSE_BRACE)) outside();
       return;
     }
-    if (i >= this.length || PLAIN_START_INDICATORS.includes(String.fromCharCode(c))) outside();
+    if (i >= this.length || (c < 128 && PLAIN_START_INDICATORS[c] === 1)) outside();
   }
 
   /** A one-line quoted scalar at `i`; sets `pos` after the closing quote. */
@@ -597,8 +615,9 @@ class SubsetComposer {
   }
 }
 
-/** Characters that cannot start a plain scalar (`-` is handled on its own). */
-const PLAIN_START_INDICATORS = '?:,[]{}#&*!|>\'"%@`';
+/** Characters that cannot start a plain scalar (`-` is handled on its own), as a table by char code. */
+const PLAIN_START_INDICATORS = new Uint8Array(128);
+for (const c of '?:,[]{}#&*!|>\'"%@`') PLAIN_START_INDICATORS[c.charCodeAt(0)] = 1;
 
 /** `__proto__` must become data, never the object's prototype. */
 function define(out: Record<string, unknown>, key: string, value: unknown): void {
