@@ -4,7 +4,8 @@
 // Prints one JSON object. Usage: node bench/lib/phase-times.mjs SPEC [--warm N]
 //
 // Two narrower modes, each in a process of its own so that nothing else has warmed the code up:
-//   --yaml-only SPEC     only the YAML library's parseAllDocuments, as phase 1 calls it, cold and warm
+//   --yaml-only SPEC     only the YAML library's parseAllDocuments, as phase 1 calls it when a spec is outside
+//                        the common subset it reads itself: load, cold and warm (for comparison)
 //   --require MODULE     only the time to require() one module under dist/ (the CLI's host loads the
 //                        data inspector this way), e.g. runtime/data/inspect/index.js
 import { availableParallelism } from 'node:os';
@@ -57,12 +58,12 @@ async function load(name, spec) {
 }
 
 await load('cli entry (commands, help, version)', dist('cli/commands.js'));
-await load('yaml', 'yaml');
 await load('schema validator (generated) + ajv runtime', dist('compiler/phases/2-validate/schema-validator.generated.js'));
 await load('compiler/schema (pipeline-schema)', dist('compiler/schema/pipeline-schema.js'));
 await load('compiler/sql', dist('compiler/sql/index.js'));
 const { compile } = await load('compiler (the rest)', dist('compiler/index.js'));
 const { parse } = await import(dist('compiler/phases/1-parse/index.js'));
+const { composeCommonSubset } = await import(dist('compiler/phases/1-parse/common-subset.js'));
 const { expandIncludes } = await import(dist('compiler/phases/1-parse/includes.js'));
 const { validate } = await import(dist('compiler/phases/2-validate/index.js'));
 const { resolve } = await import(dist('compiler/phases/3-resolve/index.js'));
@@ -83,7 +84,7 @@ function phases() {
   };
   const text = time('read', () => host.readFile(file));
   const source = time('read', () => new SourceFile(file, text));
-  const parsed = time('1 parse (yaml + locations)', () => parse(source));
+  const parsed = time('1 parse (values + locations)', () => parse(source));
   const doc = time('1 includes', () => expandIncludes(parsed, host));
   const schemaErrors = time('2 validate (schema)', () => validate(doc.value, doc.locations));
   const resolved = time('3 resolve', () => resolve(doc.value, doc.locations, host));
@@ -101,9 +102,11 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const warmMedian = Object.fromEntries(Object.keys(cold.times).map((k) => [k, median(warm.map((w) => w[k]))]));
+// Which reader phase 1 used: the common-subset composer, or the yaml library (loaded on first use).
+const readBy = composeCommonSubset(new SourceFile(file, createNodeHost(process.env).readFile(file))) ? 'common subset' : 'yaml library';
 // The whole compile() once more, for a cross-check of the sum.
 const t = performance.now();
 compile({ file, host: createNodeHost(process.env), mode: 'lint', cores: availableParallelism() });
 const wholeWarm = performance.now() - t;
 
-process.stdout.write(`${JSON.stringify({ bootMs, loads, cold: cold.times, warm: warmMedian, wholeWarmMs: wholeWarm, diagnostics: cold.diagnostics, totalMs: performance.now() })}\n`);
+process.stdout.write(`${JSON.stringify({ bootMs, loads, cold: cold.times, warm: warmMedian, wholeWarmMs: wholeWarm, diagnostics: cold.diagnostics, readBy, totalMs: performance.now() })}\n`);

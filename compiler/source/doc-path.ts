@@ -18,3 +18,9 @@ export function formatPath(path: DocPath): string {
 export function pathKey(path: DocPath): string {
   return path.map((p) => (typeof p === 'number' ? `#${p}` : `.${p}`)).join('\u0000');
 }
+
+/** `pathKey([...parent, part])` from `pathKey(parent)`, for walkers that would otherwise rebuild every path. */
+export function childPathKey(parentKey: string, part: string | number): string {
+  const own = typeof part === 'number' ? `#${part}` : `.${part}`;
+  return parentKey === '' ? own : `${parentKey}\u0000${own}`;
+}

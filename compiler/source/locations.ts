@@ -9,6 +9,27 @@ export interface NodeLocation {
   value: Range;
 }
 
+/**
+ * A location still held as offsets. Parsing records one per node, but diagnostics ask for few of them, so
+ * line and column are worked out only when a location is first read.
+ */
+class PendingLocation {
+  constructor(
+    readonly source: SourceFile,
+    readonly valueStart: number,
+    readonly valueEnd: number,
+    /** -1 when the node is not a map entry's value. */
+    readonly keyStart: number,
+    readonly keyEnd: number,
+  ) {}
+
+  resolve(): NodeLocation {
+    const loc: NodeLocation = { source: this.source, value: this.source.rangeAt(this.valueStart, this.valueEnd) };
+    if (this.keyStart >= 0) loc.key = this.source.rangeAt(this.keyStart, this.keyEnd);
+    return loc;
+  }
+}
+
 export interface Located {
   file: string;
   range: Range;
@@ -19,7 +40,7 @@ export interface Located {
  * one table, so every diagnostic can still point at the file the user wrote the value in.
  */
 export class LocationTable {
-  private readonly table = new Map<string, NodeLocation>();
+  private readonly table = new Map<string, NodeLocation | PendingLocation>();
 
   constructor(readonly root: SourceFile) {}
 
@@ -27,8 +48,21 @@ export class LocationTable {
     this.table.set(pathKey(path), loc);
   }
 
+  /**
+   * Records a node by offsets under a key made by `pathKey`/`childPathKey`; `keyStart` is -1 for nodes
+   * that are not a map entry's value. Positions are computed when the location is first read.
+   */
+  setOffsets(key: string, source: SourceFile, valueStart: number, valueEnd: number, keyStart = -1, keyEnd = -1): void {
+    this.table.set(key, new PendingLocation(source, valueStart, valueEnd, keyStart, keyEnd));
+  }
+
   get(path: DocPath): NodeLocation | undefined {
-    return this.table.get(pathKey(path));
+    const key = pathKey(path);
+    const entry = this.table.get(key);
+    if (!(entry instanceof PendingLocation)) return entry;
+    const loc = entry.resolve();
+    this.table.set(key, loc);
+    return loc;
   }
 
   /** Copies every entry of another table under the same paths (include merging: later wins). */

@@ -1,29 +1,38 @@
 import type { Position, Range } from '../diagnostics/types.js';
 
-/** The text of one spec file with a line table, so offsets turn into line:col without rescanning. */
+/**
+ * The text of one spec file with a line table, so offsets turn into line:col without rescanning. The table
+ * is built on first use: a spec that lints clean never needs it.
+ */
 export class SourceFile {
-  readonly lineStarts: number[];
+  private starts: number[] | undefined;
 
   constructor(
     readonly path: string,
     readonly text: string,
-  ) {
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  ) {}
+
+  get lineStarts(): readonly number[] {
+    if (this.starts === undefined) {
+      const starts = [0];
+      const text = this.text;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
     }
+    return this.starts;
   }
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= o) lo = mid;
+      if ((starts[mid] ?? 0) <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, col: o - (this.lineStarts[lo] ?? 0) + 1, offset: o };
+    return { line: lo + 1, col: o - (starts[lo] ?? 0) + 1, offset: o };
   }
 
   rangeAt(start: number, end: number): Range {

@@ -1,9 +1,12 @@
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments, type Range as YamlRange } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLibrary from 'yaml';
+import type { Document, Node, Range as YamlRange } from 'yaml';
 import { diag } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import type { DocPath } from '../../source/doc-path.js';
+import { type DocPath, pathKey } from '../../source/doc-path.js';
 import { LocationTable } from '../../source/locations.js';
-import { SourceFile } from '../../source/source-file.js';
+import type { SourceFile } from '../../source/source-file.js';
+import { composeCommonSubset } from './common-subset.js';
 
 export interface ParseResult {
   /** The document as plain data; undefined when it could not be parsed at all. */
@@ -17,24 +20,47 @@ const MAX_DEPTH = 128;
 /** Alias expansions allowed per document: keeps `&a [*b, *b, ...]` bombs from blowing up memory. */
 const MAX_ALIAS_NODES = 10_000;
 
+/**
+ * The yaml library, loaded on first use: most specs are read by the common-subset composer, and loading the
+ * library (some 70 modules) would be a good part of a cold `dlc lint`.
+ */
+let yamlLibrary: typeof YamlLibrary | undefined;
+function yaml(): typeof YamlLibrary {
+  yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary;
+  return yamlLibrary;
+}
+
 /** Phase 1: text to plain data plus a table from document paths to source ranges. */
 export function parse(source: SourceFile): ParseResult {
-  const locations = new LocationTable(source);
-  const diagnostics: Diagnostic[] = [];
   const at = (start: number, end: number) => ({ file: source.path, range: source.rangeAt(start, end) });
 
   if (source.text.trim() === '') {
-    diagnostics.push(diag('DLC105', at(0, 0), [], 'the file is empty', { hint: 'a spec starts with `dlc: 1` and `name: ...`' }));
-    return { value: undefined, locations, diagnostics };
+    const diagnostics = [diag('DLC105', at(0, 0), [], 'the file is empty', { hint: 'a spec starts with `dlc: 1` and `name: ...`' })];
+    return { value: undefined, locations: new LocationTable(source), diagnostics };
   }
 
   if (source.path.toLowerCase().endsWith('.json')) {
     const jsonError = strictJsonError(source.text);
     if (jsonError) {
-      diagnostics.push(diag('DLC103', at(jsonError.offset, jsonError.offset + 1), [], jsonError.message));
-      return { value: undefined, locations, diagnostics };
+      const diagnostics = [diag('DLC103', at(jsonError.offset, jsonError.offset + 1), [], jsonError.message)];
+      return { value: undefined, locations: new LocationTable(source), diagnostics };
     }
   }
+
+  const common = composeCommonSubset(source);
+  if (common) return { value: common.value, locations: common.locations, diagnostics: [] };
+  return parseWithYamlLibrary(source);
+}
+
+/**
+ * The full yaml composer: every input the common subset leaves, and the reference the subset is tested
+ * against. Also what reports every YAML-level problem (DLC101-106).
+ */
+export function parseWithYamlLibrary(source: SourceFile): ParseResult {
+  const { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } = yaml();
+  const locations = new LocationTable(source);
+  const diagnostics: Diagnostic[] = [];
+  const at = (start: number, end: number) => ({ file: source.path, range: source.rangeAt(start, end) });
 
   let docs: Document.Parsed[];
   try {
@@ -126,12 +152,7 @@ export function parse(source: SourceFile): ParseResult {
   };
   const record = (path: DocPath, r: YamlRange | null | undefined, keyRange: YamlRange | undefined) => {
     if (!r) return;
-    const loc: { source: SourceFile; value: ReturnType<SourceFile['rangeAt']>; key?: ReturnType<SourceFile['rangeAt']> } = {
-      source,
-      value: source.rangeAt(r[0], r[1]),
-    };
-    if (keyRange) loc.key = source.rangeAt(keyRange[0], keyRange[1]);
-    locations.set(path, loc);
+    locations.setOffsets(pathKey(path), source, r[0], r[1], keyRange ? keyRange[0] : -1, keyRange ? keyRange[1] : -1);
   };
   const value = toPlain(doc.contents, [], 0);
   if (diagnostics.some((d) => d.severity === 'error')) return { value: undefined, locations, diagnostics };
