@@ -71,7 +71,7 @@ export interface TrainNodeResult {
   bytesMoved: number;
 }
 
-function configurationsOf(step: TrainStep, seed: number): Configuration[] {
+export function configurationsOf(step: TrainStep, seed: number): Configuration[] {
   const search = step.search as SearchSpec | undefined;
   if (!search) return [{ id: 0, params: {} }];
   const space = search.space as Record<string, SpaceEntry>;
