@@ -75,6 +75,30 @@ export interface TrainDataParallelTask {
   shuffle?: boolean;
 }
 
+/**
+ * One epoch of a trial on a pipeline of workers (model parallelism): member i of the group holds stage i
+ * of the model; stage 0 reads the features and the last stage the labels of the same mini-batches.
+ */
+export interface TrainPipelineTask {
+  type: 'train_pipeline';
+  setup: TrialSetup;
+  trial: number;
+  epoch: number;
+  /** Rank = stage; as many members as stages. */
+  group: PeerGroup;
+  microbatches: number;
+  /** The training files (read by the first and the last stage). */
+  data: string[];
+  validation?: string[];
+  /** A whole-model checkpoint; each stage loads its slice. */
+  checkpointIn: string | null;
+  /** Stage 0 joins the stages' parts into this whole-model checkpoint. */
+  checkpointOut: string;
+  batchSize: number;
+  shuffleSeed: number;
+  shuffle?: boolean;
+}
+
 export interface EvaluateTask {
   type: 'evaluate';
   setup: TrialSetup;
@@ -92,7 +116,7 @@ export interface ExportModelTask {
   dir: string;
 }
 
-export type Task = TrainUnitTask | TrainDataParallelTask | EvaluateTask | ExportModelTask;
+export type Task = TrainUnitTask | TrainDataParallelTask | TrainPipelineTask | EvaluateTask | ExportModelTask;
 
 export interface TrainUnitResult {
   type: 'train_unit';
@@ -123,6 +147,22 @@ export interface TrainDataParallelResult {
   staleness?: { bound: number | null; maxClockGap: number; maxVersionLag: number; updates: number };
 }
 
+export interface TrainPipelineResult {
+  type: 'train_pipeline';
+  /** The last stage's: training loss and metrics over the epoch. */
+  metrics?: Record<string, number>;
+  validation?: Record<string, number>;
+  examples: number;
+  seconds: number;
+  steps: number;
+  /** Bytes of checkpoint files this stage wrote (its part; stage 0 also the whole). */
+  checkpointBytes: number;
+  /** Bytes of checkpoint files read (its slice; stage 0 also the parts). */
+  bytesRead: number;
+  /** Activations and gradients this stage sent its neighbours. */
+  bytesSent: number;
+}
+
 export interface EvaluateResult {
   type: 'evaluate';
   metrics: Record<string, number>;
@@ -135,7 +175,7 @@ export interface ExportModelResult {
   files: string[];
 }
 
-export type TaskResult = TrainUnitResult | TrainDataParallelResult | EvaluateResult | ExportModelResult;
+export type TaskResult = TrainUnitResult | TrainDataParallelResult | TrainPipelineResult | EvaluateResult | ExportModelResult;
 
 export type DriverMessage =
   | { type: 'task'; id: number; task: Task }

@@ -9,6 +9,7 @@ import { ExampleCache } from './data-cache.js';
 import type { EvaluateTask, ExportModelTask, Task, TaskResult, TrainUnitTask } from './protocol.js';
 import { TrialModels } from './trial-models.js';
 import { runDataParallelTask } from './data-parallel-task.js';
+import { runPipelineTask } from './pipeline-task.js';
 import { evaluateWithCommand, exportWithCommand, trainWithCommand } from './external/command-trainer.js';
 
 const isCommandModel = (setup: import('./protocol.js').TrialSetup): boolean => Array.isArray((setup.step.model as { command?: unknown } | undefined)?.command);
@@ -29,12 +30,13 @@ export function createTaskRunner(engine: EngineInfo): TaskRunner {
       if (isCommandModel(task.setup)) {
         const load = (p: string) => data.get(p);
         if (task.type === 'train_unit') return trainWithCommand(task, load);
-        if (task.type === 'train_data_parallel') throw new Error('an external trainer command cannot train data-parallel');
+        if (task.type === 'train_data_parallel' || task.type === 'train_pipeline') throw new Error('an external trainer command cannot train with data or model parallelism');
         if (task.type === 'evaluate') return evaluateWithCommand(task, load);
         return exportWithCommand(task);
       }
       if (task.type === 'train_unit') return runTrainUnit(engine, models, data, task);
       if (task.type === 'train_data_parallel') return runDataParallelTask(engine, models, data, task);
+      if (task.type === 'train_pipeline') return runPipelineTask(engine, data, task);
       if (task.type === 'evaluate') return runEvaluate(engine, models, data, task);
       return runExport(engine, models, task);
     },

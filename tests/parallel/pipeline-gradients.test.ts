@@ -38,7 +38,7 @@ test('stages are contiguous runs of layers with about equal parameters, each kno
   assert.throws(() => planStages(bindTrainStep(setup.step as unknown as TrainStep, {}).model, 5), /fewer than the 5/);
 });
 
-test('2 stages × 4 micro-batches give the whole model\'s gradients on the whole mini-batch', async () => {
+test('2 stages × 4 micro-batches give the whole model\'s gradients on the whole mini-batch', async (t) => {
   const tf = await cpuTf();
   const setup = mlpSetup('p', { name: 'adam', learning_rate: 0.01 }, layers);
   const whole = createTrainer(tf, bindTrainStep(setup.step as unknown as TrainStep, {}), { seed: setup.seed });
