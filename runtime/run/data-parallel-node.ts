@@ -1,207 +1,53 @@
 /**
- * A train step under data parallelism: one trial at a time on every worker at once, each holding a shard
- * of the training data (the step's partitions dealt round the workers) and combining its work with the
- * others as `sync` says (runtime/parallel). This is the strategy for few configurations on many workers,
- * such as the survivors of a search that stops most trials early.
- *
- * Events: one unit per epoch of a trial, `partition: "all"`, on the whole group: `worker` is member 0
- * (which writes the checkpoint) and `workers` lists every member. A unit that fails is retried from the
- * trial's last checkpoint; a unit whose worker was lost is retried on the workers left.
+ * Data parallelism as a group strategy: every worker alive trains the trial, each on a shard of the
+ * training data (the step's partitions dealt round the workers), combining its work with the others as
+ * `sync` says (runtime/parallel). The strategy for few configurations on many workers, such as the
+ * survivors of a search that stops most trials early.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { TrainStep, SearchSpec } from '../../compiler/spec/types.js';
-import { TaskFailedError, WorkerLostError } from '../backends/types.js';
 import { filesOf } from '../parallel/shards.js';
-import { pickBest } from '../scheduler/index.js';
-import { bindValue, deriveSeed } from '../training/index.js';
-import type { DataSync, TrainDataParallelResult, TrialSetup } from '../worker/protocol.js';
-import { rootCause, runOnGroup } from './group-tasks.js';
-import { configurationsOf, type TrainNodeOptions, type TrainNodeResult } from './train-node.js';
-import { addUnit, earlyStoppingOf, finalMetrics, newTrial, type TrialRecord } from './trial-book.js';
+import { deriveSeed } from '../training/seeds.js';
+import type { DataSync, TrainDataParallelResult } from '../worker/protocol.js';
+import type { GroupStrategy } from './group-node.js';
+import type { TrainData } from './train-node.js';
 
-/** A unit's failures before its trial is given up, as under model hopping. */
-const MAX_ATTEMPTS = 3;
-const KEEP_CHECKPOINTS = 2;
-
-export interface DataParallelNodeOptions extends Omit<TrainNodeOptions, 'strategy' | 'replay'> {
+export interface DataParallelSettings {
   sync: DataSync;
   staleness?: number;
   /** `average`: sub-epochs per epoch. */
   rounds?: number;
 }
 
-export async function runDataParallelNode(options: DataParallelNodeOptions): Promise<TrainNodeResult> {
-  const { node, backend, bus, data, runDir } = options;
-  const peers = backend.peers;
-  if (!peers) throw new Error('this backend cannot link its workers, so it cannot train data-parallel');
-  const step = node.config as unknown as TrainStep;
-  const seed = typeof step.seed === 'number' ? step.seed : options.planSeed;
-  const search = step.search as SearchSpec | undefined;
-  const objective = search?.objective ?? { metric: data.validation.length > 0 ? 'val_loss' : 'loss', mode: 'min' as const };
-
-  const trials = new Map<number, TrialRecord>();
-  for (const c of configurationsOf(step, seed)) {
-    const epochs = Number(bindValue(step.epochs ?? 1, c.params));
-    const batchSize = Number(bindValue(step.batch_size ?? 32, c.params));
-    trials.set(c.id, newTrial(c.id, c.params, epochs, batchSize, deriveSeed(seed, 'trial', c.id)));
-  }
-  const setupOf = (t: TrialRecord): TrialSetup => ({
-    node: node.id,
-    step: node.config,
-    params: t.params,
-    seed: t.seed,
-    features: step.features,
-    label: step.label,
-    ...(options.specDir !== undefined ? { cwd: options.specDir } : {}),
-  });
-  const stoppingOf = (t: TrialRecord) => earlyStoppingOf(bindValue(step.early_stopping, t.params));
-  const reported = options.reported ?? new Set<number>();
-  const kept = new Map<number, string[]>();
-  let bytesMoved = 0;
-
-  const finishTrial = (t: TrialRecord, outcome: TrialRecord['outcome'], live: boolean): void => {
-    if (t.outcome !== 'running') return;
-    t.outcome = outcome;
-    if (!live && reported.has(t.id)) return;
-    const metrics = finalMetrics(t);
-    const value = metrics[objective.metric];
-    bus.emit({
-      type: 'trial_finished',
-      node: node.id,
-      trial: t.id,
-      params: t.params,
-      status: outcome === 'running' ? 'completed' : outcome,
-      epochs: t.epochs.length,
-      metrics,
-      objective: { ...objective, value: typeof value === 'number' && Number.isFinite(value) ? value : null },
-      ...(t.checkpoint ? { checkpoint: t.checkpoint } : {}),
-      seconds: round(t.seconds),
-      bytes_moved: t.bytesMoved,
-      ...(t.error ? { error: t.error } : {}),
-    });
+export function dataParallel(settings: DataParallelSettings, data: TrainData): GroupStrategy {
+  return {
+    members: (alive) => [...alive],
+    task: (m) => ({
+      type: 'train_data_parallel',
+      setup: m.setup,
+      trial: m.trial,
+      epoch: m.epoch,
+      group: m.group,
+      sync: settings.sync,
+      ...(settings.staleness !== undefined ? { staleness: settings.staleness } : {}),
+      ...(settings.rounds !== undefined ? { rounds: settings.rounds } : {}),
+      data: filesOf(data.partitions, m.group.rank, m.size),
+      ...(data.validation.length > 0 ? { validation: data.validation } : {}),
+      checkpointIn: m.checkpointIn,
+      checkpointOut: m.checkpointOut,
+      batchSize: m.batchSize,
+      // Each member shuffles its own shard.
+      shuffleSeed: deriveSeed(m.shuffleSeed, 'member', m.group.rank),
+    }),
+    outcome: (raw) => {
+      const results = raw as TrainDataParallelResult[];
+      const lead = results[0]!;
+      const s = lead.staleness;
+      return {
+        metrics: lead.metrics,
+        ...(lead.validation ? { validation: lead.validation } : {}),
+        examples: lead.examples,
+        bytesMoved: results.reduce((n, r) => n + r.bytesSent + r.bytesRead, 0) + lead.checkpointBytes,
+        ...(s ? { staleness: { bound: s.bound, max_clock_gap: s.maxClockGap, max_version_lag: s.maxVersionLag } } : {}),
+      };
+    },
   };
-
-  /** A finished epoch of `t` (live, or read back from an earlier run's events). */
-  const applyEpoch = (t: TrialRecord, unit: { metrics: Record<string, number>; validation?: Record<string, number>; examples: number; seconds: number; checkpoint: string; bytesMoved: number }, live: boolean): void => {
-    bytesMoved += unit.bytesMoved;
-    const { epoch, stop } = addUnit(t, unit, true, stoppingOf(t));
-    const list = kept.get(t.id) ?? [];
-    list.push(unit.checkpoint);
-    while (list.length > KEEP_CHECKPOINTS) {
-      const old = list.shift()!;
-      if (live) rmSync(join(runDir, old), { force: true });
-    }
-    kept.set(t.id, list);
-    if (live && epoch) bus.emit({ type: 'epoch_finished', node: node.id, trial: t.id, epoch: epoch.epoch, metrics: epoch.metrics });
-    if (t.epochs.length >= t.epochsWanted) finishTrial(t, 'completed', live);
-    else if (stop) finishTrial(t, 'stopped_early', live);
-  };
-
-  for (const e of options.earlier ?? []) {
-    const t = trials.get(e.trial);
-    if (!t || t.outcome !== 'running' || !e.checkpoint || e.epoch !== t.epochs.length) continue;
-    applyEpoch(t, { metrics: e.metrics ?? {}, ...(e.validation ? { validation: e.validation } : {}), examples: e.examples ?? 0, seconds: e.seconds ?? 0, checkpoint: e.checkpoint, bytesMoved: e.bytes_moved ?? 0 }, false);
-  }
-
-  let seq = options.seqBase ?? 0;
-  let unitsDone = (options.earlier ?? []).length;
-  const plannedUnits = (): number => unitsDone + [...trials.values()].filter((t) => t.outcome === 'running').reduce((n, t) => n + Math.max(0, t.epochsWanted - t.epochs.length), 0);
-  let fatal: string | undefined;
-  let interrupted = false;
-
-  training: for (const t of [...trials.values()].sort((a, b) => a.id - b.id)) {
-    let attempts = 0;
-    while (t.outcome === 'running' && t.epochs.length < t.epochsWanted) {
-      if (options.stopRequested()) {
-        interrupted = true;
-        break training;
-      }
-      const workers = backend.alive();
-      if (workers.length === 0) {
-        fatal = 'every worker was lost';
-        break training;
-      }
-      const epoch = t.epochs.length;
-      const mySeq = seq++;
-      const group = `${node.id}/t${t.id}/e${epoch}/s${mySeq}/${randomBytes(4).toString('hex')}`;
-      const checkpoint = join('checkpoints', node.id, `trial-${t.id}`, `e${epoch}.ckpt`);
-      mkdirSync(dirname(join(runDir, checkpoint)), { recursive: true });
-      if (t.epochs.length === 0 && attempts === 0 && !reported.has(t.id)) bus.emit({ type: 'trial_started', node: node.id, trial: t.id, params: t.params });
-      const unit = { node: node.id, trial: t.id, epoch, partition: 'all' as const, worker: workers[0]!, seq: mySeq, workers };
-      bus.emit({ type: 'unit_started', ...unit });
-      const began = performance.now();
-      const endpoints = workers.map((w) => peers.endpoint(w));
-      const outcomes = await runOnGroup(backend, workers, group, (rank) => ({
-        type: 'train_data_parallel',
-        setup: setupOf(t),
-        trial: t.id,
-        epoch,
-        group: { id: group, rank, endpoints },
-        sync: options.sync,
-        ...(options.staleness !== undefined ? { staleness: options.staleness } : {}),
-        ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
-        data: filesOf(data.partitions, rank, workers.length),
-        ...(data.validation.length > 0 ? { validation: data.validation } : {}),
-        checkpointIn: t.checkpoint === null ? null : join(runDir, t.checkpoint),
-        checkpointOut: join(runDir, checkpoint),
-        batchSize: t.batchSize,
-        shuffleSeed: deriveSeed(seed, 'shuffle', t.id, epoch, rank),
-      }));
-      const seconds = round((performance.now() - began) / 1000);
-
-      if (outcomes.every((o) => o.status === 'fulfilled')) {
-        const results = outcomes.map((o) => (o as PromiseFulfilledResult<TrainDataParallelResult>).value);
-        const lead = results[0]!;
-        const moved = results.reduce((n, r) => n + r.bytesSent + r.bytesRead, 0) + lead.checkpointBytes;
-        bus.emit({
-          type: 'unit_finished',
-          ...unit,
-          status: 'completed',
-          seconds,
-          examples: lead.examples,
-          metrics: lead.metrics,
-          ...(lead.validation ? { validation: lead.validation } : {}),
-          checkpoint,
-          bytes_moved: moved,
-          ...(lead.staleness ? { staleness: { bound: lead.staleness.bound, max_clock_gap: lead.staleness.maxClockGap, max_version_lag: lead.staleness.maxVersionLag } } : {}),
-        });
-        applyEpoch(t, { metrics: lead.metrics, ...(lead.validation ? { validation: lead.validation } : {}), examples: lead.examples, seconds, checkpoint, bytesMoved: moved }, true);
-        unitsDone++;
-        bus.emit({ type: 'node_progress', node: node.id, done: unitsDone, total: plannedUnits() });
-        continue;
-      }
-
-      const lost = outcomes.find((o) => o.status === 'rejected' && o.reason instanceof WorkerLostError);
-      if (lost) {
-        const error = (lost as PromiseRejectedResult).reason as WorkerLostError;
-        bus.emit({ type: 'unit_finished', ...unit, status: 'lost', seconds, error: error.message });
-        continue;
-      }
-      const cause = rootCause(outcomes);
-      const message = cause instanceof Error ? cause.message : String(cause);
-      bus.emit({ type: 'unit_finished', ...unit, status: 'failed', seconds, error: message });
-      if (cause instanceof TaskFailedError && !cause.user) bus.emit({ type: 'log', level: 'error', message: `data-parallel unit of trial ${t.id}: ${message}` });
-      if (++attempts >= MAX_ATTEMPTS) {
-        t.error = message;
-        finishTrial(t, 'failed', true);
-      }
-    }
-  }
-
-  const list = [...trials.values()];
-  const candidates = list.filter((t) => t.outcome === 'completed' || t.outcome === 'stopped_early').map((t) => ({ ...t, metrics: finalMetrics(t) }));
-  const winner = pickBest(candidates, objective);
-  const best = winner ? trials.get(winner.id) : undefined;
-  const failedAll = list.length > 0 && list.every((t) => t.outcome === 'failed');
-  let status: TrainNodeResult['status'] = interrupted ? 'interrupted' : 'completed';
-  let error = fatal;
-  if (!interrupted && (fatal !== undefined || failedAll || !best)) {
-    status = 'failed';
-    error ??= failedAll ? `every trial failed; the first error: ${list[0]!.error ?? 'unknown'}` : `no trial produced a usable ${objective.metric}`;
-  }
-  return { status, trials: list, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}) };
 }
-
-const round = (x: number): number => Math.round(x * 1000) / 1000;
