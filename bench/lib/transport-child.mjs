@@ -23,6 +23,8 @@ const endpoints = Array.from({ length: size }, (_, r) => join(dir, `m${r}.sock`)
 function ipcRelayMesh() {
   const mailbox = new Mailbox();
   let sent = 0;
+  let unsent = 0;
+  let flushed = () => {};
   process.on('message', (m) => {
     if (m && m.relay) mailbox.deliver(m.from, m.channel, m.data);
   });
@@ -31,11 +33,15 @@ function ipcRelayMesh() {
     size,
     send(to, channel, data) {
       sent += data.byteLength;
-      process.send({ relay: true, to, from: rank, channel, data: data.slice() });
+      unsent++;
+      process.send({ relay: true, to, from: rank, channel, data: data.slice() }, () => {
+        if (--unsent === 0) flushed();
+      });
     },
     receive: (from, channel) => mailbox.receive(from, channel),
     bytesSent: () => sent,
-    close: async () => {},
+    // Exiting with a message still queued would lose it, and the other member would wait for ever.
+    close: () => (unsent === 0 ? Promise.resolve() : new Promise((resolve) => (flushed = resolve))),
   };
 }
 

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 const CHILD = join(import.meta.dirname, 'transport-child.mjs');
 
 /** Runs `size` members; resolves with each member's line (seconds per all-reduce, bytes sent, checksum). */
-export async function measureTransport(mode, { size = 2, values, reps }) {
+export async function measureTransport(mode, { size = 2, values, reps, timeoutMs = 120_000 }) {
   const dir = mkdtempSync(join(tmpdir(), 'dlc-tb-'));
   const children = Array.from({ length: size }, (_, rank) =>
     fork(CHILD, [mode, String(rank), String(size), String(values), String(reps), dir], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }),
@@ -26,7 +26,12 @@ export async function measureTransport(mode, { size = 2, values, reps }) {
             let out = '';
             child.stdout.setEncoding('utf8');
             child.stdout.on('data', (c) => (out += c));
-            child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`${mode} member exited with ${code}`))));
+            const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+            child.on('exit', (code, signal) => {
+              clearTimeout(timer);
+              if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1)));
+              else reject(new Error(`${mode} member ${signal === 'SIGKILL' ? `did not finish within ${timeoutMs / 1000} s` : `exited with ${code}`}`));
+            });
           }),
       ),
     );

@@ -25,6 +25,7 @@ import type { DataSync, EvaluateResult, TrialSetup } from '../worker/protocol.js
 import { splitIntoPartitions } from './partitions.js';
 import { dataParallel } from './data-parallel-node.js';
 import { runGroupNode } from './group-node.js';
+import { runHybridNode } from './hybrid-node.js';
 import { modelParallel } from './model-parallel-node.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from './train-node.js';
 import { writeTrialsTable } from './trials-table.js';
@@ -73,7 +74,7 @@ export class NodeError extends Error {
   }
 }
 
-type RunnableStrategy = { kind: TrainStrategy } | { kind: 'data'; sync: DataSync; staleness?: number } | { kind: 'model'; stages: number; microbatches: number };
+type RunnableStrategy = { kind: TrainStrategy } | { kind: 'data' | 'hybrid'; sync: DataSync; staleness?: number } | { kind: 'model'; stages: number; microbatches: number };
 
 /** The planned strategy as the runtime can run it here; what it cannot run falls back to hopper, said aloud. */
 function trainStrategyOf(node: PlanNode, bus: EventBus, backend: WorkerBackend): RunnableStrategy {
@@ -84,13 +85,13 @@ function trainStrategyOf(node: PlanNode, bus: EventBus, backend: WorkerBackend):
     bus.emit({ type: 'log', level: 'warn', message: `${node.id}: ${why}; training with model hopper parallelism instead` });
     return { kind: 'hopper' };
   };
-  if (chosen === 'data' || chosen === 'model') {
+  if (chosen === 'data' || chosen === 'model' || chosen === 'hybrid') {
     const step = node.config as unknown as TrainStep;
     if (Array.isArray((step.model as { command?: unknown } | undefined)?.command)) return fallBack(`an external trainer command cannot train with ${chosen} parallelism`);
     if (!backend.peers) return fallBack(`these workers cannot link to each other, which ${chosen} parallelism needs`);
     const settings = node.decision?.settings ?? {};
     if (chosen === 'model') return { kind: 'model', stages: Math.max(1, settings.stages ?? 2), microbatches: Math.max(1, settings.microbatches ?? 4) };
-    return { kind: 'data', sync: settings.sync ?? 'allreduce', ...(settings.staleness !== undefined ? { staleness: settings.staleness } : {}) };
+    return { kind: chosen, sync: settings.sync ?? 'allreduce', ...(settings.staleness !== undefined ? { staleness: settings.staleness } : {}) };
   }
   return fallBack(`${chosen} parallelism is not available in this version`);
 }
@@ -219,7 +220,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
           const planned = node.decision?.settings?.partitions;
           // A pipeline reads all the data through its first stage: one partition, so its mini-batches do not
           // depend on how many workers there are.
-          const partitionCount = strategy.kind === 'hopper' ? (typeof planned === 'number' && planned > 0 ? planned : partitionsOf(step, b.alive().length)) : strategy.kind === 'model' ? 1 : b.alive().length;
+          const partitionCount = strategy.kind === 'hopper' || strategy.kind === 'hybrid' ? (typeof planned === 'number' && planned > 0 ? planned : partitionsOf(step, b.alive().length)) : strategy.kind === 'model' ? 1 : b.alive().length;
           const train = inputTable(node, 'data.train');
           const partitions = await splitIntoPartitions(train, partitionCount, join(workDir, 'train'));
           const validation = node.inputs.some((i) => i.field === 'data.validation') ? [join(workDir, 'validation.arrow')] : [];
@@ -247,7 +248,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
               ? await runGroupNode({ ...common, strategy: dataParallel(strategy, common.data) })
               : strategy.kind === 'model'
                 ? await runGroupNode({ ...common, strategy: modelParallel(strategy, common.data, warn) })
-                : await runTrainNode({ ...common, strategy: strategy.kind, ...(replay ? { replay } : {}) });
+                : strategy.kind === 'hybrid'
+                  ? await runHybridNode(common, strategy)
+                  : await runTrainNode({ ...common, strategy: strategy.kind, ...(replay ? { replay } : {}) });
           bytesMoved += result.bytesMoved;
           await writeTrialsTable(dir.path, node.id, result);
           tables.set(node.id, { trials: trialsTable(result) });

@@ -55,8 +55,10 @@ export interface GroupStrategy {
   outcome(results: readonly TaskResult[]): GroupUnitOutcome;
 }
 
-export interface GroupNodeOptions extends Omit<TrainNodeOptions, 'strategy' | 'replay'> {
+export interface GroupNodeOptions extends Omit<TrainNodeOptions, 'strategy' | 'replay' | 'handOff'> {
   strategy: GroupStrategy;
+  /** Trials to carry on with (handed over at the end of an epoch) instead of the step's fresh ones. */
+  continueTrials?: TrialRecord[];
 }
 
 export async function runGroupNode(options: GroupNodeOptions): Promise<TrainNodeResult> {
@@ -69,10 +71,13 @@ export async function runGroupNode(options: GroupNodeOptions): Promise<TrainNode
   const objective = search?.objective ?? { metric: data.validation.length > 0 ? 'val_loss' : 'loss', mode: 'min' as const };
 
   const trials = new Map<number, TrialRecord>();
-  for (const c of configurationsOf(step, seed)) {
-    const epochs = Number(bindValue(step.epochs ?? 1, c.params));
-    const batchSize = Number(bindValue(step.batch_size ?? 32, c.params));
-    trials.set(c.id, newTrial(c.id, c.params, epochs, batchSize, deriveSeed(seed, 'trial', c.id)));
+  if (options.continueTrials) for (const t of options.continueTrials) trials.set(t.id, t);
+  else {
+    for (const c of configurationsOf(step, seed)) {
+      const epochs = Number(bindValue(step.epochs ?? 1, c.params));
+      const batchSize = Number(bindValue(step.batch_size ?? 32, c.params));
+      trials.set(c.id, newTrial(c.id, c.params, epochs, batchSize, deriveSeed(seed, 'trial', c.id)));
+    }
   }
   const setupOf = (t: TrialRecord): TrialSetup => ({
     node: node.id,

@@ -59,6 +59,11 @@ export interface TrainNodeOptions {
   specDir?: string;
   /** Set to stop handing out units (graceful stop); running units finish. */
   stopRequested: () => boolean;
+  /**
+   * Asked whenever a trial finishes an epoch, with the number of trials still training: true hands that
+   * trial's remaining epochs back to the caller (hybrid parallelism) instead of training them here.
+   */
+  handOff?: (training: number) => boolean;
 }
 
 export interface TrainNodeResult {
@@ -69,6 +74,10 @@ export interface TrainNodeResult {
   setupOf: (trial: TrialRecord) => TrialSetup;
   error?: string;
   bytesMoved: number;
+  /** Trials handed back by `handOff`, still running, each at the end of an epoch. */
+  handedOff?: TrialRecord[];
+  /** The `seq` the next unit would have had. */
+  nextSeq?: number;
 }
 
 export function configurationsOf(step: TrainStep, seed: number): Configuration[] {
@@ -169,8 +178,13 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     } else if (stop) {
       scheduler.stopTrial(t.id);
       finishTrial(t, 'stopped_early', live);
+    } else if (options.handOff?.(list().filter((x) => x.outcome === 'running' && !handedOff.has(x.id)).length)) {
+      scheduler.stopTrial(t.id);
+      handedOff.add(t.id);
     }
   };
+  const handedOff = new Set<number>();
+  const list = () => [...trials.values()];
 
   // Continue from an earlier run: its finished units are done work, applied in the order they finished.
   for (const e of options.earlier ?? []) {
@@ -315,27 +329,29 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     pump();
   });
 
-  const list = [...trials.values()];
+  const all = list();
   const interrupted = options.stopRequested() && !scheduler.isDone();
   if (!interrupted) {
-    for (const t of list) {
-      if (t.outcome !== 'running') continue;
+    for (const t of all) {
+      if (t.outcome !== 'running' || handedOff.has(t.id)) continue;
       const status = scheduler.trialStatus(t.id);
       if (status === 'abandoned') finishTrial(t, 'failed', true);
       else if (t.epochs.length > 0 && status !== 'pending') finishTrial(t, t.epochs.length >= t.epochsWanted ? 'completed' : 'stopped_early', true);
     }
   }
-  const candidates = list.filter((t) => t.outcome === 'completed' || t.outcome === 'stopped_early').map((t) => ({ ...t, metrics: finalMetrics(t) }));
+  const candidates = all.filter((t) => t.outcome === 'completed' || t.outcome === 'stopped_early').map((t) => ({ ...t, metrics: finalMetrics(t) }));
   const winner = pickBest(candidates, objective);
   const best = winner ? trials.get(winner.id) : undefined;
-  const failedAll = list.length > 0 && list.every((t) => t.outcome === 'failed');
+  const failedAll = all.length > 0 && all.every((t) => t.outcome === 'failed');
   let status: TrainNodeResult['status'] = interrupted ? 'interrupted' : 'completed';
   let error = fatal;
-  if (!interrupted && (fatal !== undefined || failedAll || !best)) {
+  // Trials handed off are still to finish elsewhere: no verdict on the step yet unless something broke.
+  if (!interrupted && (fatal !== undefined || failedAll || (!best && handedOff.size === 0))) {
     status = 'failed';
-    error ??= failedAll ? `every trial failed; the first error: ${list[0]!.error ?? 'unknown'}` : `no trial produced a usable ${objective.metric}`;
+    error ??= failedAll ? `every trial failed; the first error: ${all[0]!.error ?? 'unknown'}` : `no trial produced a usable ${objective.metric}`;
   }
-  return { status, trials: list, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}) };
+  const handed = all.filter((t) => handedOff.has(t.id) && t.outcome === 'running');
+  return { status, trials: all, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}), ...(handed.length > 0 ? { handedOff: handed } : {}), nextSeq: seq };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;

@@ -16,6 +16,8 @@ export interface SpecOptions {
   lrs?: number[];
   workers?: number;
   extraSteps?: string;
+  /** Epochs per trial as a search parameter `ep` with these choices (instead of a fixed `epochs`). */
+  epochChoices?: number[];
 }
 
 /** Writes a spec into a fresh directory and returns its path. */
@@ -61,12 +63,13 @@ steps:
     loss: sparse_categorical_crossentropy
     metrics: [accuracy]
     batch_size: 64
-    epochs: ${o.epochs ?? 2}
+    epochs: ${o.epochChoices ? '"${hp.ep}"' : (o.epochs ?? 2)}
     search:
       algorithm: grid
       space:
         units: { choice: [${(o.units ?? [16, 32]).join(', ')}] }
-        lr: { choice: [${(o.lrs ?? [0.003]).join(', ')}] }
+        lr: { choice: [${(o.lrs ?? [0.003]).join(', ')}] }${o.epochChoices ? `
+        ep: { choice: [${o.epochChoices.join(', ')}] }` : ''}
       objective: { metric: val_accuracy, mode: max }
     parallelism: ${o.parallelism ?? 'hopper'}
   test_scaled:
