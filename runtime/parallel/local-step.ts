@@ -48,13 +48,13 @@ export function sliceGradients(tf: Tf, trainer: Trainer, variables: readonly Var
     return tf.tidy(() => {
       let predictions: Tensor | undefined;
       try {
+        // The objective is count × (mean loss + penalties): its gradients come out already weighted.
         const { value, grads } = tf.variableGrads(() => {
           predictions = tf.keep(model.apply(x, { training: true }) as Tensor);
-          return withRegularization(tf, model, loss.compute(y, predictions));
+          return tf.mul(withRegularization(tf, model, loss.compute(y, predictions)), batch.count) as Scalar;
         }, variables as Variable[]);
-        const scaled = variables.map((v) => (grads[v.name] === undefined ? undefined : tf.mul(grads[v.name]!, batch.count)));
-        flattenInto(scaled, layout, out, start);
-        return [tf.mul(value, batch.count), ...metrics.map((m) => m.stats(y, predictions!))];
+        flattenInto(variables.map((v) => grads[v.name]), layout, out, start);
+        return [value, ...metrics.map((m) => m.stats(y, predictions!))];
       } finally {
         predictions?.dispose();
       }
@@ -64,11 +64,13 @@ export function sliceGradients(tf: Tf, trainer: Trainer, variables: readonly Var
   }
 }
 
-/** Applies the mean gradient `sum / count` (clipped as the step asks) with the trainer's optimizer. */
+/** Applies the mean gradient `sum / count` (clipped as the step asks) with the trainer's optimizer; scales `sum` in place. */
 export function applyMeanGradient(tf: Tf, trainer: Trainer, variables: readonly Variable[], layout: Layout, sum: Float32Array, count: number, start = 0): void {
   const { optimizer, clipping } = trainer.optimizer;
+  const scale = 1 / count;
+  for (let i = start; i < start + layout.total; i++) sum[i]! *= scale;
   tf.tidy(() => {
-    let gradients = unflatten(tf, sum, layout, start).map((g) => tf.div(g, count));
+    let gradients = unflatten(tf, sum, layout, start);
     if (clips(clipping)) {
       const named = Object.fromEntries(variables.map((v, i) => [v.name, gradients[i]!]));
       const clipped = clipGradients(tf, named, clipping);
