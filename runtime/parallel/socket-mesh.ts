@@ -41,7 +41,8 @@ class Listener {
 
   private constructor(
     readonly endpoint: string,
-    private readonly server: Server,
+    /** Held so the listening socket lives as long as this process listens. */
+    readonly server: Server,
   ) {}
 
   static async open(endpoint: string): Promise<Listener> {
