@@ -155,6 +155,7 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     });
   };
 
+  const handedOff = new Set<number>();
   /** Applies a finished unit to its trial; `live` false when re-reading an earlier run (no events again). */
   const applyUnit = (unit: AnyUnit, result: { metrics: Record<string, number>; validation?: Record<string, number>; examples: number; seconds: number; checkpoint: string; bytesMoved: number }, live: boolean): void => {
     const t = trials.get(unit.trial)!;
@@ -178,13 +179,11 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     } else if (stop) {
       scheduler.stopTrial(t.id);
       finishTrial(t, 'stopped_early', live);
-    } else if (options.handOff?.(list().filter((x) => x.outcome === 'running' && !handedOff.has(x.id)).length)) {
+    } else if (options.handOff?.([...trials.values()].filter((x) => x.outcome === 'running' && !handedOff.has(x.id)).length)) {
       scheduler.stopTrial(t.id);
       handedOff.add(t.id);
     }
   };
-  const handedOff = new Set<number>();
-  const list = () => [...trials.values()];
 
   // Continue from an earlier run: its finished units are done work, applied in the order they finished.
   for (const e of options.earlier ?? []) {
@@ -329,29 +328,29 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     pump();
   });
 
-  const all = list();
+  const list = [...trials.values()];
   const interrupted = options.stopRequested() && !scheduler.isDone();
   if (!interrupted) {
-    for (const t of all) {
+    for (const t of list) {
       if (t.outcome !== 'running' || handedOff.has(t.id)) continue;
       const status = scheduler.trialStatus(t.id);
       if (status === 'abandoned') finishTrial(t, 'failed', true);
       else if (t.epochs.length > 0 && status !== 'pending') finishTrial(t, t.epochs.length >= t.epochsWanted ? 'completed' : 'stopped_early', true);
     }
   }
-  const candidates = all.filter((t) => t.outcome === 'completed' || t.outcome === 'stopped_early').map((t) => ({ ...t, metrics: finalMetrics(t) }));
+  const candidates = list.filter((t) => t.outcome === 'completed' || t.outcome === 'stopped_early').map((t) => ({ ...t, metrics: finalMetrics(t) }));
   const winner = pickBest(candidates, objective);
   const best = winner ? trials.get(winner.id) : undefined;
-  const failedAll = all.length > 0 && all.every((t) => t.outcome === 'failed');
+  const failedAll = list.length > 0 && list.every((t) => t.outcome === 'failed');
   let status: TrainNodeResult['status'] = interrupted ? 'interrupted' : 'completed';
   let error = fatal;
   // Trials handed off are still to finish elsewhere: no verdict on the step yet unless something broke.
   if (!interrupted && (fatal !== undefined || failedAll || (!best && handedOff.size === 0))) {
     status = 'failed';
-    error ??= failedAll ? `every trial failed; the first error: ${all[0]!.error ?? 'unknown'}` : `no trial produced a usable ${objective.metric}`;
+    error ??= failedAll ? `every trial failed; the first error: ${list[0]!.error ?? 'unknown'}` : `no trial produced a usable ${objective.metric}`;
   }
-  const handed = all.filter((t) => handedOff.has(t.id) && t.outcome === 'running');
-  return { status, trials: all, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}), ...(handed.length > 0 ? { handedOff: handed } : {}), nextSeq: seq };
+  const handed = list.filter((t) => handedOff.has(t.id) && t.outcome === 'running');
+  return { status, trials: list, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}), ...(handed.length > 0 ? { handedOff: handed } : {}), nextSeq: seq };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
