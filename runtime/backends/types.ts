@@ -45,4 +45,16 @@ export interface WorkerBackend {
   shutdown(graceMs?: number): Promise<void>;
   /** Kills every worker now. */
   kill(): void;
+  /** Links between workers, for groups that train one trial together; absent where workers cannot reach each other. */
+  readonly peers?: PeerLinks;
+}
+
+export interface PeerLinks {
+  /** Where `worker` accepts links from the other members of a group (a Unix socket path). */
+  endpoint(worker: string): string;
+  /**
+   * Tells `worker`, without waiting for its current task, that `group` has failed: its links close and the
+   * group's task there fails instead of waiting for a member that will never answer.
+   */
+  abort(worker: string, group: string, reason: string): void;
 }

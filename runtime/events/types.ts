@@ -101,6 +101,8 @@ export interface UnitStarted extends Base {
   worker: string;
   /** Position in the visit log (what `--replay` repeats). */
   seq: number;
+  /** Every worker of the group when one unit runs on several at once (data parallelism); `worker` is the first. */
+  workers?: string[];
 }
 
 export interface UnitFinished extends Base {
@@ -120,8 +122,15 @@ export interface UnitFinished extends Base {
   validation?: Metrics;
   /** The checkpoint this unit wrote (relative to the run directory). */
   checkpoint?: string;
-  /** Bytes of model state moved to and from the worker for this unit (the checkpoint read and written). */
+  /**
+   * Bytes this unit moved: the checkpoint read and written, plus what the workers of a group sent each
+   * other (gradients, weights, statistics).
+   */
   bytes_moved?: number;
+  /** As in `unit_started`. */
+  workers?: string[];
+  /** Parameter-server units (`async`, `ssp`): the widest clock gap a member started a step with, and the bound. */
+  staleness?: { bound: number | null; max_clock_gap: number; max_version_lag: number };
   error?: string;
 }
 

@@ -21,8 +21,12 @@ import { DataError, type RelationalContext } from '../relational/types.js';
 import type { VisitEntry } from '../scheduler/index.js';
 import { RUN_FILES, type RunDir } from '../store/run-dir.js';
 import type { StepCache } from '../store/step-cache.js';
-import type { EvaluateResult, TrialSetup } from '../worker/protocol.js';
+import type { DataSync, EvaluateResult, TrialSetup } from '../worker/protocol.js';
 import { splitIntoPartitions } from './partitions.js';
+import { dataParallel } from './data-parallel-node.js';
+import { runGroupNode } from './group-node.js';
+import { runHybridNode } from './hybrid-node.js';
+import { modelParallel } from './model-parallel-node.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from './train-node.js';
 import { writeTrialsTable } from './trials-table.js';
 
@@ -70,12 +74,26 @@ export class NodeError extends Error {
   }
 }
 
-function trainStrategyOf(node: PlanNode, bus: EventBus): TrainStrategy {
+type RunnableStrategy = { kind: TrainStrategy } | { kind: 'data' | 'hybrid'; sync: DataSync; staleness?: number } | { kind: 'model'; stages: number; microbatches: number };
+
+/** The planned strategy as the runtime can run it here; what it cannot run falls back to hopper, said aloud. */
+function trainStrategyOf(node: PlanNode, bus: EventBus, backend: WorkerBackend): RunnableStrategy {
   const chosen = node.decision?.strategy ?? node.decision?.requested ?? 'hopper';
-  if (chosen === 'hopper' || chosen === 'task') return chosen;
-  if (chosen === 'auto') return 'hopper';
-  bus.emit({ type: 'log', level: 'warn', message: `${node.id}: ${chosen} parallelism is not available in this version; training with model hopper parallelism instead` });
-  return 'hopper';
+  if (chosen === 'hopper' || chosen === 'task') return { kind: chosen };
+  if (chosen === 'auto') return { kind: 'hopper' };
+  const fallBack = (why: string): RunnableStrategy => {
+    bus.emit({ type: 'log', level: 'warn', message: `${node.id}: ${why}; training with model hopper parallelism instead` });
+    return { kind: 'hopper' };
+  };
+  if (chosen === 'data' || chosen === 'model' || chosen === 'hybrid') {
+    const step = node.config as unknown as TrainStep;
+    if (Array.isArray((step.model as { command?: unknown } | undefined)?.command)) return fallBack(`an external trainer command cannot train with ${chosen} parallelism`);
+    if (!backend.peers) return fallBack(`these workers cannot link to each other, which ${chosen} parallelism needs`);
+    const settings = node.decision?.settings ?? {};
+    if (chosen === 'model') return { kind: 'model', stages: Math.max(1, settings.stages ?? 2), microbatches: Math.max(1, settings.microbatches ?? 4) };
+    return { kind: chosen, sync: settings.sync ?? 'allreduce', ...(settings.staleness !== undefined ? { staleness: settings.staleness } : {}) };
+  }
+  return fallBack(`${chosen} parallelism is not available in this version`);
 }
 
 export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult> {
@@ -198,9 +216,11 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         if (node.op === 'train') {
           const step = node.config as unknown as TrainStep;
           const b = await startBackend();
-          const strategy = trainStrategyOf(node, bus);
+          const strategy = trainStrategyOf(node, bus, b);
           const planned = node.decision?.settings?.partitions;
-          const partitionCount = strategy === 'hopper' ? (typeof planned === 'number' && planned > 0 ? planned : partitionsOf(step, b.alive().length)) : b.alive().length;
+          // A pipeline reads all the data through its first stage: one partition, so its mini-batches do not
+          // depend on how many workers there are.
+          const partitionCount = strategy.kind === 'hopper' || strategy.kind === 'hybrid' ? (typeof planned === 'number' && planned > 0 ? planned : partitionsOf(step, b.alive().length)) : strategy.kind === 'model' ? 1 : b.alive().length;
           const train = inputTable(node, 'data.train');
           const partitions = await splitIntoPartitions(train, partitionCount, join(workDir, 'train'));
           const validation = node.inputs.some((i) => i.field === 'data.validation') ? [join(workDir, 'validation.arrow')] : [];
@@ -209,7 +229,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
           const reported = new Set(earlier.flatMap((e) => (e.type === 'trial_finished' && e.node === node.id ? [e.trial] : [])));
           const seqBase = earlier.reduce((m, e) => (e.type === 'unit_started' ? Math.max(m, e.seq + 1) : m), 0);
           const replay = options.replay?.entries;
-          const result: TrainNodeResult = await runTrainNode({
+          const common = {
             node,
             planSeed: plan.seed,
             runDir: dir.path,
@@ -217,13 +237,20 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
             backend: b,
             bus,
             data: { partitions, validation },
-            strategy,
             earlier: earlierUnits,
             reported,
             seqBase,
-            ...(replay ? { replay } : {}),
             stopRequested: options.stopRequested,
-          });
+          };
+          const warn = (message: string) => bus.emit({ type: 'log', level: 'warn', message: `${node.id}: ${message}` });
+          const result: TrainNodeResult =
+            strategy.kind === 'data'
+              ? await runGroupNode({ ...common, strategy: dataParallel(strategy, common.data) })
+              : strategy.kind === 'model'
+                ? await runGroupNode({ ...common, strategy: modelParallel(strategy, common.data, warn) })
+                : strategy.kind === 'hybrid'
+                  ? await runHybridNode(common, strategy)
+                  : await runTrainNode({ ...common, strategy: strategy.kind, ...(replay ? { replay } : {}) });
           bytesMoved += result.bytesMoved;
           await writeTrialsTable(dir.path, node.id, result);
           tables.set(node.id, { trials: trialsTable(result) });

@@ -63,6 +63,11 @@ export interface TrainNodeOptions {
   specDir?: string;
   /** Set to stop handing out units (graceful stop); running units finish. */
   stopRequested: () => boolean;
+  /**
+   * Asked whenever a trial finishes an epoch, with the number of trials still training: true hands that
+   * trial's remaining epochs back to the caller (hybrid parallelism) instead of training them here.
+   */
+  handOff?: (training: number) => boolean;
 }
 
 export interface TrainNodeResult {
@@ -73,6 +78,10 @@ export interface TrainNodeResult {
   setupOf: (trial: TrialRecord) => TrialSetup;
   error?: string;
   bytesMoved: number;
+  /** Trials handed back by `handOff`, still running, each at the end of an epoch. */
+  handedOff?: TrialRecord[];
+  /** The `seq` the next unit would have had. */
+  nextSeq?: number;
 }
 
 /** Trials trained at once: enough for every worker to find a model whose next partition it owns. */
@@ -281,6 +290,7 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     }
   };
 
+  const handedOff = new Set<number>();
   /** Applies a finished unit to its trial; `live` false when re-reading an earlier run (no events again). */
   const applyUnit = (unit: AnyUnit, result: { metrics: Record<string, number>; validation?: Record<string, number>; examples: number; seconds: number; checkpoint: string; bytesMoved: number }, live: boolean): void => {
     const t = trials.get(unit.trial)!;
@@ -304,6 +314,11 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
     if (t.outcome === 'running' && !atItsEnd) {
       if (stop) endTrial(t, 'stopped_early', 'early_stopping', live);
       else if (budget.exhausted()) endTrial(t, 'stopped_early', budget.exhausted(), live);
+      // Hybrid parallelism: few trials left, so the caller trains this one's remaining epochs data-parallel.
+      else if (options.handOff?.([...trials.values()].filter((x) => x.outcome === 'running' && !handedOff.has(x.id)).length)) {
+        scheduler.stopTrial(t.id);
+        handedOff.add(t.id);
+      }
     }
     pull(live);
   };
@@ -484,7 +499,7 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
   if (!interrupted) {
     const reached = budget.exhausted();
     for (const t of list) {
-      if (t.outcome !== 'running') continue;
+      if (t.outcome !== 'running' || handedOff.has(t.id)) continue;
       const status = scheduler.trialStatus(t.id);
       if (status === 'abandoned') finishTrial(t, 'failed', true);
       else if (t.epochs.length > 0 && status !== 'pending') {
@@ -505,11 +520,13 @@ export async function runTrainNode(options: TrainNodeOptions): Promise<TrainNode
   const failedAll = list.length > 0 && list.every((t) => t.outcome === 'failed');
   let status: TrainNodeResult['status'] = interrupted ? 'interrupted' : 'completed';
   let error = fatal;
-  if (!interrupted && (fatal !== undefined || failedAll || !best)) {
+  // Trials handed off are still to finish elsewhere: no verdict on the step yet unless something broke.
+  if (!interrupted && (fatal !== undefined || failedAll || (!best && handedOff.size === 0))) {
     status = 'failed';
     error ??= failedAll ? `every trial failed; the first error: ${list[0]!.error ?? 'unknown'}` : `no trial produced a usable ${objective.metric}`;
   }
-  return { status, trials: list, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}) };
+  const handed = list.filter((t) => handedOff.has(t.id) && t.outcome === 'running');
+  return { status, trials: list, best, objective, setupOf, bytesMoved, ...(error !== undefined ? { error } : {}), ...(handed.length > 0 ? { handedOff: handed } : {}), nextSeq: seq };
 }
 
 /** Seconds an earlier run of this node trained, from its finished units' times. */

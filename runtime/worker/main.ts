@@ -5,6 +5,7 @@
  */
 import { initEngine, type BackendName, type EngineInfo } from '../engine/index.js';
 import { WORKER_ENV, type DriverMessage, type Task, type WorkerMessage } from './protocol.js';
+import { abortGroup } from '../parallel/socket-mesh.js';
 import { createTaskRunner } from './task-runner.js';
 import { isUserError } from './user-errors.js';
 
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       void queue.then(() => process.exit(0));
       return;
     }
+    if (message.type === 'abort_group') abortGroup(message.group, message.reason);
     if (message.type === 'task') queue = queue.then(() => handle(message.id, message.task));
   });
   // The driver going away (killed -9) closes the channel: nothing left to work for.

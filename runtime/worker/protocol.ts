@@ -32,6 +32,71 @@ export interface TrainUnitTask {
   checkpointOut: string;
   batchSize: number;
   shuffleSeed: number;
+  /** Default true; false keeps the files' order (equivalence tests). */
+  shuffle?: boolean;
+}
+
+/** The members of a training group: this worker's place in it and how every member is reached. */
+export interface PeerGroup {
+  /** Unique per group of workers and attempt: connections of other groups never mix with this one's. */
+  id: string;
+  rank: number;
+  /** Every member's endpoint (a Unix socket path), in rank order. */
+  endpoints: string[];
+}
+
+export type DataSync = 'allreduce' | 'average' | 'parameter_server' | 'async' | 'ssp';
+
+/**
+ * One epoch of a trial on every member of a group at once (data parallelism): the driver sends one to each
+ * member; they train together over the group's links and member 0 writes the checkpoint.
+ */
+export interface TrainDataParallelTask {
+  type: 'train_data_parallel';
+  setup: TrialSetup;
+  trial: number;
+  epoch: number;
+  group: PeerGroup;
+  sync: DataSync;
+  /** `ssp`: steps a member may run ahead of the slowest. */
+  staleness?: number;
+  /** `average`: sub-epochs per epoch. */
+  rounds?: number;
+  /** This member's shard: Arrow IPC files. */
+  data: string[];
+  /** Held-out files; each member scores its share of them. */
+  validation?: string[];
+  checkpointIn: string | null;
+  /** Written by member 0; the others' in-memory state equals it afterwards. */
+  checkpointOut: string;
+  /** The global mini-batch, split over the members. */
+  batchSize: number;
+  shuffleSeed: number;
+  shuffle?: boolean;
+}
+
+/**
+ * One epoch of a trial on a pipeline of workers (model parallelism): member i of the group holds stage i
+ * of the model; stage 0 reads the features and the last stage the labels of the same mini-batches.
+ */
+export interface TrainPipelineTask {
+  type: 'train_pipeline';
+  setup: TrialSetup;
+  trial: number;
+  epoch: number;
+  /** Rank = stage; as many members as stages. */
+  group: PeerGroup;
+  microbatches: number;
+  /** The training files (read by the first and the last stage). */
+  data: string[];
+  validation?: string[];
+  /** A whole-model checkpoint; each stage loads its slice. */
+  checkpointIn: string | null;
+  /** Stage 0 joins the stages' parts into this whole-model checkpoint. */
+  checkpointOut: string;
+  batchSize: number;
+  shuffleSeed: number;
+  shuffle?: boolean;
 }
 
 export interface EvaluateTask {
@@ -51,7 +116,7 @@ export interface ExportModelTask {
   dir: string;
 }
 
-export type Task = TrainUnitTask | EvaluateTask | ExportModelTask;
+export type Task = TrainUnitTask | TrainDataParallelTask | TrainPipelineTask | EvaluateTask | ExportModelTask;
 
 export interface TrainUnitResult {
   type: 'train_unit';
@@ -62,6 +127,40 @@ export interface TrainUnitResult {
   checkpointBytes: number;
   /** Bytes of the checkpoint read at the start (0 when the model was already here or is new). */
   bytesRead: number;
+}
+
+export interface TrainDataParallelResult {
+  type: 'train_data_parallel';
+  /** Training metrics over the whole group's examples (every member reports the same). */
+  metrics: Record<string, number>;
+  validation?: Record<string, number>;
+  /** Examples the whole group trained on. */
+  examples: number;
+  seconds: number;
+  /** Optimizer steps this member took part in. */
+  steps: number;
+  checkpointBytes: number;
+  bytesRead: number;
+  /** Bytes this member put on the group's links. */
+  bytesSent: number;
+  /** Parameter-server variants, member 0: how stale the applied gradients were. */
+  staleness?: { bound: number | null; maxClockGap: number; maxVersionLag: number; updates: number };
+}
+
+export interface TrainPipelineResult {
+  type: 'train_pipeline';
+  /** The last stage's: training loss and metrics over the epoch. */
+  metrics?: Record<string, number>;
+  validation?: Record<string, number>;
+  examples: number;
+  seconds: number;
+  steps: number;
+  /** Bytes of checkpoint files this stage wrote (its part; stage 0 also the whole). */
+  checkpointBytes: number;
+  /** Bytes of checkpoint files read (its slice; stage 0 also the parts). */
+  bytesRead: number;
+  /** Activations and gradients this stage sent its neighbours. */
+  bytesSent: number;
 }
 
 export interface EvaluateResult {
@@ -76,9 +175,13 @@ export interface ExportModelResult {
   files: string[];
 }
 
-export type TaskResult = TrainUnitResult | EvaluateResult | ExportModelResult;
+export type TaskResult = TrainUnitResult | TrainDataParallelResult | TrainPipelineResult | EvaluateResult | ExportModelResult;
 
-export type DriverMessage = { type: 'task'; id: number; task: Task } | { type: 'shutdown' };
+export type DriverMessage =
+  | { type: 'task'; id: number; task: Task }
+  | { type: 'shutdown' }
+  /** Handled at once, not queued: a training group has failed elsewhere; stop waiting on its links. */
+  | { type: 'abort_group'; group: string; reason: string };
 
 export type WorkerMessage =
   | { type: 'ready'; pid: number; backend: string; versions: Record<string, string>; tried: string[] }

@@ -8,6 +8,8 @@ import { createLoss, createMetrics, evaluate, exportTfjsModel, loadCheckpoint, s
 import { ExampleCache } from './data-cache.js';
 import type { EvaluateTask, ExportModelTask, Task, TaskResult, TrainUnitTask } from './protocol.js';
 import { TrialModels } from './trial-models.js';
+import { runDataParallelTask } from './data-parallel-task.js';
+import { runPipelineTask } from './pipeline-task.js';
 import { evaluateWithCommand, exportWithCommand, trainWithCommand } from './external/command-trainer.js';
 
 const isCommandModel = (setup: import('./protocol.js').TrialSetup): boolean => Array.isArray((setup.step.model as { command?: unknown } | undefined)?.command);
@@ -28,10 +30,13 @@ export function createTaskRunner(engine: EngineInfo): TaskRunner {
       if (isCommandModel(task.setup)) {
         const load = (p: string) => data.get(p);
         if (task.type === 'train_unit') return trainWithCommand(task, load);
+        if (task.type === 'train_data_parallel' || task.type === 'train_pipeline') throw new Error('an external trainer command cannot train with data or model parallelism');
         if (task.type === 'evaluate') return evaluateWithCommand(task, load);
         return exportWithCommand(task);
       }
       if (task.type === 'train_unit') return runTrainUnit(engine, models, data, task);
+      if (task.type === 'train_data_parallel') return runDataParallelTask(engine, models, data, task);
+      if (task.type === 'train_pipeline') return runPipelineTask(engine, data, task);
       if (task.type === 'evaluate') return runEvaluate(engine, models, data, task);
       return runExport(engine, models, task);
     },
@@ -43,7 +48,7 @@ async function runTrainUnit(engine: EngineInfo, models: TrialModels, data: Examp
   const columns = { features: task.setup.features, label: task.setup.label };
   const { trainer, bytesRead } = await models.acquire(task.setup, task.trial, task.checkpointIn);
   try {
-    const unit = await trainUnit(engine.tf, trainer, data.chunks(task.data, columns), { batchSize: task.batchSize, shuffleSeed: task.shuffleSeed });
+    const unit = await trainUnit(engine.tf, trainer, data.chunks(task.data, columns), { batchSize: task.batchSize, shuffleSeed: task.shuffleSeed, shuffle: task.shuffle ?? true });
     const saved = await saveCheckpoint(task.checkpointOut, {
       model: trainer.model,
       optimizer: trainer.optimizer,

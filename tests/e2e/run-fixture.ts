@@ -18,6 +18,8 @@ export interface SpecOptions {
   extraSteps?: string;
   /** Replaces the grid's search block (YAML, indented under \`search:\`). */
   search?: string;
+  /** Epochs per trial as a search parameter `ep` with these choices (instead of a fixed `epochs`). */
+  epochChoices?: number[];
 }
 
 /** Writes a spec into a fresh directory and returns its path. */
@@ -63,14 +65,15 @@ steps:
     loss: sparse_categorical_crossentropy
     metrics: [accuracy]
     batch_size: 64
-    epochs: ${o.epochs ?? 2}
+    epochs: ${o.epochChoices ? '"${hp.ep}"' : (o.epochs ?? 2)}
     search:
 ${
   o.search ??
   `      algorithm: grid
       space:
         units: { choice: [${(o.units ?? [16, 32]).join(', ')}] }
-        lr: { choice: [${(o.lrs ?? [0.003]).join(', ')}] }
+        lr: { choice: [${(o.lrs ?? [0.003]).join(', ')}] }${o.epochChoices ? `
+        ep: { choice: [${o.epochChoices.join(', ')}] }` : ''}
       objective: { metric: val_accuracy, mode: max }`
 }
     parallelism: ${o.parallelism ?? 'hopper'}

@@ -4,11 +4,14 @@
  * being asked to is lost: its task's promise rejects with WorkerLostError and listeners hear about it once.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeArgsFor, type WorkerSlot } from '../../devices/placement.js';
 import type { DriverMessage, Task, TaskResult, WorkerMessage } from '../../worker/protocol.js';
 import { WORKER_ENV } from '../../worker/protocol.js';
-import { TaskFailedError, WorkerLostError, type WorkerBackend, type WorkerInfo } from '../types.js';
+import { TaskFailedError, WorkerLostError, type PeerLinks, type WorkerBackend, type WorkerInfo } from '../types.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
 const STDERR_TAIL = 4000;
@@ -36,6 +39,8 @@ export class LocalPool implements WorkerBackend {
   private readonly members = new Map<string, Member>();
   private readonly lostListeners: ((worker: string, detail: string) => void)[] = [];
   private nextId = 1;
+  /** Holds the workers' peer sockets; short, as a socket path must be (108 bytes on Linux). */
+  private readonly peerDir = mkdtempSync(join(tmpdir(), 'dlc-peers-'));
 
   private constructor() {}
 
@@ -110,6 +115,15 @@ export class LocalPool implements WorkerBackend {
     });
   }
 
+  readonly peers: PeerLinks = {
+    endpoint: (worker) => join(this.peerDir, `${worker}.sock`),
+    abort: (worker, group, reason) => {
+      const member = this.members.get(worker);
+      if (!member || member.gone) return;
+      member.child.send({ type: 'abort_group', group, reason } satisfies DriverMessage, () => {});
+    },
+  };
+
   alive(): string[] {
     return [...this.members.values()].filter((m) => !m.gone && m.info).map((m) => m.id);
   }
@@ -154,6 +168,7 @@ export class LocalPool implements WorkerBackend {
           }),
       ),
     );
+    rmSync(this.peerDir, { recursive: true, force: true });
   }
 
   kill(): void {
@@ -161,5 +176,6 @@ export class LocalPool implements WorkerBackend {
       m.exiting = true;
       if (!m.gone) m.child.kill('SIGKILL');
     }
+    rmSync(this.peerDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,262 @@
+/**
+ * One mini-batch through a pipeline of stages, GPipe-style (Huang et al., 2019): the mini-batch is cut into
+ * micro-batches; each stage runs the forward pass of every micro-batch as its input arrives and passes the
+ * activations on, keeping only its input (the forward pass is computed again for the backward pass:
+ * re-materialisation); the last stage scores each micro-batch and starts its backward pass at once; the
+ * gradients with respect to each stage's input flow back, and every stage sums its weights' gradients
+ * over the micro-batches, then updates its weights once. The loss of micro-batch j is weighted by its share
+ * of the mini-batch, so the summed gradients are the mini-batch's gradients, as one worker computes them.
+ *
+ * Messages between neighbouring stages (mesh members in stage order):
+ *   forward  [j, micro-batches, mini-batch size, weight penalties so far, ...activations]
+ *   backward [j, ...gradient of the loss with respect to the activations]
+ * A forward message with j = −1 ends the pass.
+ */
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Tf } from '../../engine/index.js';
+import type { Batch } from '../../training/batches.js';
+import { featuresToTensor } from '../../training/build-model.js';
+import { hasDropout, seedDropout } from '../../training/dropout-seeds.js';
+import { deriveSeed } from '../../training/seeds.js';
+import { trainableVariables } from '../../training/trainer.js';
+import { CHANNEL, type Mesh } from '../mesh.js';
+import type { Stage } from './stage-model.js';
+
+const HEADER = 4;
+export const END_OF_PASS = -1;
+
+export interface StepGradients {
+  /** Summed over the micro-batches, in the stage's trainable-weight order (the caller disposes them). */
+  grads: Tensor[];
+  /** Last stage: [loss × count, ...metric statistics] of the mini-batch. */
+  stats?: Tensor[];
+  /** Examples in the mini-batch. */
+  count: number;
+}
+
+/** Micro-batch j of a mini-batch of `count` cut into `micro` near-equal parts: [begin, end). */
+export function microRange(count: number, micro: number, j: number): [number, number] {
+  return [Math.floor((j * count) / micro), Math.floor(((j + 1) * count) / micro)];
+}
+
+/** The layers' weight penalties of this stage and their gradients (undefined when it has none). */
+function penalties(tf: Tf, stage: Stage, variables: Variable[]): { value: number; grads: (Tensor | undefined)[] } {
+  const terms = () => stage.model.layers.flatMap((l) => l.calculateLosses());
+  if (terms().length === 0 || variables.length === 0) return { value: 0, grads: variables.map(() => undefined) };
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => tf.addN(terms()) as Scalar, variables);
+    return { value: value.dataSync()[0]!, grads: variables.map((v) => (grads[v.name] ? tf.keep(grads[v.name]!) : undefined)) };
+  });
+}
+
+/**
+ * This stage's part of one mini-batch. Stage 0 passes `batch` (its features) and the last stage its own copy
+ * of the same batch (its labels); stage 0 passes undefined to end the pass, and the other stages then get
+ * END_OF_PASS back.
+ */
+export async function pipelineStep(tf: Tf, stage: Stage, mesh: Mesh, microbatches: number, batch: Batch | undefined): Promise<StepGradients | typeof END_OF_PASS> {
+  const s = stage.index;
+  const first = s === 0;
+  const last = s === stage.count - 1;
+  const variables = trainableVariables(stage.model);
+  const step = stage.optimizer.optimizer.iterations;
+  const seedFor = (j: number) => deriveSeed(stage.seed, 'stage', s, 'micro', j);
+  const dropout = hasDropout(stage.model);
+
+  let count: number;
+  let micro: number;
+  let penaltyIn = 0;
+  let pending: Float32Array | undefined;
+  if (first) {
+    if (!batch) {
+      if (!last) mesh.send(s + 1, CHANNEL.activations, Float32Array.of(END_OF_PASS, 0, 0, 0));
+      return END_OF_PASS;
+    }
+    count = batch.count;
+    micro = Math.min(microbatches, count);
+  } else {
+    pending = await mesh.receive(s - 1, CHANNEL.activations);
+    if (pending[0] === END_OF_PASS) {
+      if (!last) mesh.send(s + 1, CHANNEL.activations, pending);
+      return END_OF_PASS;
+    }
+    micro = pending[1]!;
+    count = pending[2]!;
+    penaltyIn = pending[3]!;
+  }
+  if (last && (!batch || batch.count !== count)) throw new Error(`stage ${s} expected a mini-batch of ${count} examples and holds ${batch?.count ?? 'none'}: the stages read different data`);
+
+  const penalty = penalties(tf, stage, variables);
+  const penaltyOut = penaltyIn + penalty.value;
+  let sums: Tensor[] = penalty.grads.map((g, i) => g ?? tf.zeros(variables[i]!.shape));
+  const add = (grads: (Tensor | undefined)[]) => {
+    const previous = sums;
+    sums = previous.map((s0, i) => (grads[i] ? tf.add(s0, grads[i]!) : s0));
+    tf.dispose(previous.filter((p, i) => p !== sums[i]));
+  };
+  const inputs: Tensor[] = [];
+  const outputsShape: number[][] = [];
+  let stats: Tensor[] | undefined;
+
+  /**
+   * Gradients of `objective(f(x))` with respect to the weights and, past stage 0, the input x; the forward
+   * pass is computed again here with the same dropout masks. `keep` also returns that pass's output.
+   */
+  const backward = (x: Tensor, j: number, objective: (out: Tensor) => Scalar, keep = false): { grads: (Tensor | undefined)[]; dx?: Tensor; out?: Tensor } => {
+    let out: Tensor | undefined;
+    const result = tf.tidy(() => {
+      const input = first ? undefined : tf.variable(x, true);
+      try {
+        if (dropout) seedDropout(tf, stage.model, seedFor(j), step);
+        const { grads } = tf.variableGrads(() => {
+          const y = stage.model.apply(input ?? x, { training: true }) as Tensor;
+          if (keep) out = tf.keep(y.clone());
+          return objective(y);
+        }, input ? [...variables, input] : variables);
+        return {
+          grads: variables.map((v) => (grads[v.name] ? tf.keep(grads[v.name]!) : undefined)),
+          ...(input && grads[input.name] ? { dx: tf.keep(grads[input.name]!) } : {}),
+        };
+      } finally {
+        input?.dispose();
+      }
+    });
+    return { ...result, ...(out ? { out } : {}) };
+  };
+
+  try {
+    for (let j = 0; j < micro; j++) {
+      const [begin, end] = microRange(count, micro, j);
+      const rows = end - begin;
+      let x: Tensor;
+      if (first) {
+        const width = batch!.features.length / count;
+        x = featuresToTensor(tf, batch!.features.subarray(begin * width, end * width), stage.modelInputShape);
+      } else {
+        const message = j === 0 ? pending! : await mesh.receive(s - 1, CHANNEL.activations);
+        if (message[0] !== j) throw new Error(`stage ${s} expected micro-batch ${j} and got ${message[0]}`);
+        x = tf.tensor(message.subarray(HEADER), [rows, ...stage.plan.inputShape], 'float32');
+      }
+      if (last) {
+        const width = batch!.labels.length / count;
+        const y = stage.loss.labels(batch!.labels.subarray(begin * width, end * width), rows, stage.modelOutputShape);
+        try {
+          const share = rows / count;
+          const { grads, dx, out } = backward(x, j, (predictions) => tf.mul(stage.loss.compute(y, predictions), share) as Scalar, true);
+          add(grads);
+          tf.dispose(grads.filter((g): g is Tensor => g !== undefined));
+          if (dx) {
+            mesh.send(s - 1, CHANNEL.activationGrads, withHeader(Float32Array.of(j), dx.dataSync() as Float32Array));
+            dx.dispose();
+          }
+          const scored = tf.tidy(() => [tf.mul(stage.loss.compute(y, out!), rows), ...stage.metrics.map((m) => m.stats(y, out!))]);
+          out!.dispose();
+          if (stats === undefined) stats = scored;
+          else {
+            const previous = stats;
+            stats = previous.map((t, i) => tf.add(t, scored[i]!));
+            tf.dispose([...previous, ...scored]);
+          }
+        } finally {
+          tf.dispose([x, y]);
+        }
+        continue;
+      }
+      const out = tf.tidy(() => {
+        if (dropout) seedDropout(tf, stage.model, seedFor(j), step);
+        return stage.model.apply(x, { training: true }) as Tensor;
+      });
+      outputsShape.push([...out.shape]);
+      mesh.send(s + 1, CHANNEL.activations, withHeader(Float32Array.of(j, micro, count, penaltyOut), out.dataSync() as Float32Array));
+      out.dispose();
+      inputs.push(x);
+    }
+
+    if (!last) {
+      for (let n = 0; n < micro; n++) {
+        const message = await mesh.receive(s + 1, CHANNEL.activationGrads);
+        const j = message[0]!;
+        const upstream = tf.tensor(message.subarray(1), outputsShape[j]!, 'float32');
+        try {
+          const { grads, dx } = backward(inputs[j]!, j, (out) => tf.sum(tf.mul(out, upstream)) as Scalar);
+          add(grads);
+          tf.dispose(grads.filter((g): g is Tensor => g !== undefined));
+          if (dx) {
+            mesh.send(s - 1, CHANNEL.activationGrads, withHeader(Float32Array.of(j), dx.dataSync() as Float32Array));
+            dx.dispose();
+          }
+        } finally {
+          upstream.dispose();
+        }
+      }
+    }
+  } catch (error) {
+    tf.dispose([...sums, ...(stats ?? [])]);
+    throw error;
+  } finally {
+    tf.dispose(inputs);
+  }
+  if (stats) {
+    // The step's loss includes every stage's weight penalties, as a single worker's does.
+    const previous = stats[0]!;
+    stats[0] = tf.add(previous, penaltyOut * count);
+    previous.dispose();
+  }
+  return { grads: sums, ...(stats ? { stats } : {}), count };
+}
+
+function withHeader(header: Float32Array, values: Float32Array): Float32Array {
+  const out = new Float32Array(header.length + values.length);
+  out.set(header);
+  out.set(values, header.length);
+  return out;
+}
+
+/**
+ * One batch of held-out data through the pipeline in inference mode, as one micro-batch: stage 0 passes
+ * `batch` (undefined ends the pass), the last stage its own copy and gets the batch's statistics back.
+ */
+export async function pipelineScore(tf: Tf, stage: Stage, mesh: Mesh, batch: Batch | undefined): Promise<Tensor[] | undefined | typeof END_OF_PASS> {
+  const s = stage.index;
+  const first = s === 0;
+  const last = s === stage.count - 1;
+  let x: Tensor;
+  let count: number;
+  let penaltyIn = 0;
+  if (first) {
+    if (!batch) {
+      if (!last) mesh.send(s + 1, CHANNEL.activations, Float32Array.of(END_OF_PASS, 0, 0, 0));
+      return END_OF_PASS;
+    }
+    count = batch.count;
+    x = featuresToTensor(tf, batch.features, stage.modelInputShape);
+  } else {
+    const message = await mesh.receive(s - 1, CHANNEL.activations);
+    if (message[0] === END_OF_PASS) {
+      if (!last) mesh.send(s + 1, CHANNEL.activations, message);
+      return END_OF_PASS;
+    }
+    count = message[2]!;
+    penaltyIn = message[3]!;
+    x = tf.tensor(message.subarray(HEADER), [count, ...stage.plan.inputShape], 'float32');
+  }
+  try {
+    const terms = stage.model.layers.flatMap((l) => l.calculateLosses());
+    const penalty = terms.length === 0 ? 0 : tf.tidy(() => tf.addN(terms).dataSync()[0]!);
+    const out = stage.model.apply(x, { training: false }) as Tensor;
+    if (!last) {
+      mesh.send(s + 1, CHANNEL.activations, withHeader(Float32Array.of(0, 1, count, penaltyIn + penalty), out.dataSync() as Float32Array));
+      out.dispose();
+      return undefined;
+    }
+    if (!batch || batch.count !== count) throw new Error(`stage ${s} expected a batch of ${count} held-out examples and holds ${batch?.count ?? 'none'}`);
+    const y = stage.loss.labels(batch.labels, count, stage.modelOutputShape);
+    try {
+      return tf.tidy(() => [tf.mul(tf.add(stage.loss.compute(y, out), penaltyIn + penalty), count), ...stage.metrics.map((m) => m.stats(y, out))]);
+    } finally {
+      tf.dispose([y, out]);
+    }
+  } finally {
+    x.dispose();
+  }
+}
