@@ -143,6 +143,7 @@ async function runPart(root, dir, part, { log, mode }) {
     part,
     spec: spec.startsWith(root) ? spec.slice(root.length + 1) : spec,
     mode: part === 'cnn' ? mode : 'full',
+    ...(budgetMs ? { narrowedTo: { space: CNN_SPACE, minutes: CNN_MINUTES } } : {}),
     status: finished.status,
     wallSeconds: r.ms / 1000,
     runSeconds: finished.seconds,
@@ -161,7 +162,24 @@ async function runPart(root, dir, part, { log, mode }) {
   };
 }
 
-export async function run({ root, log }) {
+/**
+ * Parts of an earlier result that this run does not repeat (BENCH_ACCURACY names fewer parts), each with
+ * when, at which revision and by which command it was measured, so one file keeps both specs' figures.
+ */
+function carriedOver(resultsDir, skip) {
+  const file = join(resultsDir, 'accuracy.json');
+  if (!existsSync(file)) return [];
+  try {
+    const old = JSON.parse(readFileSync(file, 'utf8'));
+    return (old.figures?.parts ?? [])
+      .filter((p) => !skip.includes(p.part))
+      .map((p) => ({ ...p, carried: p.carried ?? { date: old.date, revision: old.revision, command: old.command, machine: old.machine } }));
+  } catch {
+    return [];
+  }
+}
+
+export async function run({ root, resultsDir, log }) {
   if (!hasFullFashion()) throw new Error(`the full Fashion-MNIST is not at ${FULL_FASHION} (Debian: apt-get install dataset-fashion-mnist)`);
   const unknown = PARTS.filter((p) => p !== 'mlp' && p !== 'cnn');
   if (unknown.length) throw new Error(`BENCH_ACCURACY takes mlp and/or cnn, not ${unknown.join(', ')}`);
@@ -176,11 +194,13 @@ export async function run({ root, log }) {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  parts.push(...carriedOver(resultsDir, PARTS));
+  parts.sort((a, b) => a.part.localeCompare(b.part) * -1);
   const byPart = Object.fromEntries(parts.map((p) => [p.part, p]));
   const targets = parts.map((p) => {
     const partial = p.status !== 'completed';
     return {
-      name: `best ${p.part.toUpperCase()} test accuracy (${p.spec}${p.part === 'cnn' && p.mode === 'narrowed' ? `, narrowed, stopped after ${fmt(p.stoppedAfterSeconds / 60, 0)} min at epoch ${p.best?.epochs}` : ''})`,
+      name: `best ${p.part.toUpperCase()} test accuracy (${p.spec}${p.part === 'cnn' && p.mode === 'narrowed' ? `, narrowed, stopped after ${fmt(p.stoppedAfterSeconds / 60, 0)} min at epoch ${p.best?.epochs}` : ''}${p.carried ? `; measured ${p.carried.date} at ${p.carried.revision}` : ''})`,
       limit: `≥ ${TARGETS[p.part]}`,
       measured: `${fmt(p.testAccuracy, 4)}${partial ? ' (not yet at target: run stopped by its time budget)' : ''}`,
       pass: p.testAccuracy !== null && p.testAccuracy >= TARGETS[p.part],
@@ -189,10 +209,11 @@ export async function run({ root, log }) {
 
   const summary = {
     title: 'Runs',
-    columns: ['spec', 'run', 'workers', 'wall time', 'CPU (whole tree)', 'load before → after', 'best trial', 'its epochs', 'its val_accuracy', 'test accuracy', 'reference'],
+    columns: ['spec', 'measured', 'run', 'workers', 'wall time', 'CPU (whole tree)', 'load before → after', 'best trial', 'its epochs', 'its val_accuracy', 'test accuracy', 'reference'],
     rows: parts.map((p) => [
       p.spec,
-      p.status === 'completed' ? 'completed' : `${p.status} after ${fmt(p.stoppedAfterSeconds / 60, 1)} min (budget ${CNN_MINUTES} min)`,
+      p.carried ? `${p.carried.date} at ${p.carried.revision} (\`${p.carried.command}\`), load ${p.load.before} → ${p.load.after}` : 'this run',
+      p.status === 'completed' ? 'completed' : `${p.status} after ${fmt(p.stoppedAfterSeconds / 60, 1)} min (budget ${p.narrowedTo?.minutes ?? CNN_MINUTES} min)`,
       p.workers.join(', '),
       `${fmt(p.wallSeconds / 60, 1)} min`,
       p.cpuSeconds === null ? '–' : `${fmt(p.cpuSeconds / 60, 1)} min`,
@@ -230,9 +251,11 @@ export async function run({ root, log }) {
     };
   });
   const notes = [];
+  for (const p of parts.filter((x) => x.carried)) notes.push(`The ${p.part.toUpperCase()} figures are carried over from an earlier run (${p.carried.date}, ${p.carried.revision}): this run was limited to BENCH_ACCURACY=${PARTS.join(',')}.`);
   if (byPart.cnn?.mode === 'narrowed') {
+    const narrowed = byPart.cnn.narrowedTo ?? { space: CNN_SPACE, minutes: CNN_MINUTES };
     notes.push(
-      `The CNN ran narrowed to ${JSON.stringify(CNN_SPACE)} (BENCH_CNN_SPACE) for at most ${CNN_MINUTES} minutes (BENCH_CNN_MINUTES) because the workers here have no native TensorFlow (backend ${backend}); the full grid of specs/fashion-mnist-cnn.yaml is meant for a machine with tfjs-node or a GPU (BENCH_CNN_MODE=full).`,
+      `The CNN ran narrowed to ${JSON.stringify(narrowed.space)} (BENCH_CNN_SPACE) under task parallelism for at most ${narrowed.minutes} minutes (BENCH_CNN_MINUTES) because the workers here have no native TensorFlow (backend ${backend}); the full grid of specs/fashion-mnist-cnn.yaml is meant for a machine with tfjs-node or a GPU (BENCH_CNN_MODE=full).`,
     );
   }
   const loads = parts.flatMap((p) => [p.load.before, p.load.after]);

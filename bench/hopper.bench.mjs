@@ -61,6 +61,32 @@ steps:
 `;
 }
 
+/** The models a worker keeps in memory (runtime/worker/trial-models.ts, TrialModels' default capacity). */
+const WORKER_MODEL_CACHE = 6;
+
+/**
+ * Checkpoint reads the visit order implies: a unit reads its trial's checkpoint unless it is the trial's
+ * first, or the worker still holds the model as the trial's previous unit left it (it trained that unit and
+ * has not evicted the model since, least recently used first).
+ */
+function simulatedReads(units) {
+  const caches = new Map();
+  const lastWorker = new Map();
+  let reads = 0;
+  for (const u of [...units].sort((a, b) => a.seq - b.seq)) {
+    const cache = caches.get(u.worker) ?? [];
+    caches.set(u.worker, cache);
+    const held = cache.includes(u.trial) && lastWorker.get(u.trial) === u.worker;
+    if (lastWorker.has(u.trial) && !held) reads++;
+    const at = cache.indexOf(u.trial);
+    if (at >= 0) cache.splice(at, 1);
+    cache.push(u.trial);
+    while (cache.length > WORKER_MODEL_CACHE) cache.shift();
+    lastWorker.set(u.trial, u.worker);
+  }
+  return reads;
+}
+
 /** What one checkpoint holds: its size m, split into header, weights and optimizer state. */
 async function checkpointAnatomy(root, file) {
   const { readCheckpoint } = await import(pathToFileURL(join(root, 'dist', 'runtime', 'training', 'index.js')).href);
@@ -111,6 +137,7 @@ export async function run({ root, log }) {
     const units = p.units;
     const written = units.length * m;
     const read = p.bytesMoved - written;
+    const readsSimulated = simulatedReads(units);
     const trials = events.filter((e) => e.type === 'trial_finished').map((e) => ({ trial: e.trial, bytes: e.bytes_moved, status: e.status, value: e.objective?.value }));
     // The data a worker holds: the partitions it trained on (all of them under task parallelism).
     const held = {};
@@ -120,6 +147,11 @@ export async function run({ root, log }) {
       else held[u.worker].add(u.partition);
     }
     const heldBytes = Object.values(held).map((s) => [...s].reduce((n, i) => n + parts[i], 0));
+    // How much of the makespan each worker had a unit in hand (handed out until finished, as the driver saw it).
+    const startedAt = new Map(events.filter((e) => e.type === 'unit_started').map((e) => [e.seq, Date.parse(e.time)]));
+    const busy = {};
+    for (const e of events.filter((x) => x.type === 'unit_finished' && x.status === 'completed')) busy[e.worker] = (busy[e.worker] ?? 0) + (Date.parse(e.time) - startedAt.get(e.seq)) / 1000;
+    const busyShare = Object.values(busy).reduce((a, b) => a + b, 0) / Object.keys(busy).length / p.training;
     const workerCpu = r.unitCpu.reduce((n, u) => n + u.cpu, 0);
     const perWorker = {};
     for (const u of r.unitCpu) perWorker[u.worker] = (perWorker[u.worker] ?? 0) + u.cpu;
@@ -135,6 +167,7 @@ export async function run({ root, log }) {
       units: units.length,
       workerCpu,
       busiestWorkerCpu,
+      busyShare,
       // Cores' worth of CPU the workers got while training: at most the worker count.
       coresUsed: workerCpu / p.training,
       partitions: parts.length,
@@ -144,6 +177,7 @@ export async function run({ root, log }) {
       bytesMoved: p.bytesMoved,
       written,
       read,
+      readsSimulated,
       trials,
       best: Math.max(...trials.map((t) => t.value ?? -Infinity)),
     };
@@ -199,6 +233,7 @@ export async function run({ root, log }) {
       ratio: moved.median / f,
       writtenPerM: x.written / x.m,
       readPerM: summarize(xs.map((y) => y.read / y.m)),
+      readsSimulated: summarize(xs.map((y) => y.readsSimulated)),
       perTrial: summarize(xs.flatMap((y) => y.trials.map((t) => t.bytes / y.m))),
     };
   });
@@ -238,11 +273,11 @@ export async function run({ root, log }) {
   };
   const timeTable = {
     title: 'Times per variant (seconds: median, min–max over the rounds)',
-    note: 'makespan: first unit handed out until the last one finished. cores used: the workers\' CPU seconds during their units (from /proc) over the makespan, i.e. how many cores the run actually got.',
-    columns: ['variant', 'partitions', 'units', 'makespan', 'sum of unit seconds', 'workers\' CPU in units', 'cores used', 'train step', 'whole process', 'CPU (whole tree)', 'best val_accuracy'],
+    note: 'makespan: first unit handed out until the last one finished. busy: the share of the makespan a worker had a unit in hand (mean over workers; the rest is waiting for a unit it may run, or for the driver). cores used: the workers\' CPU seconds during their units (from /proc) over the makespan, i.e. how many cores the run actually got.',
+    columns: ['variant', 'partitions', 'units', 'makespan', 'sum of unit seconds', 'workers busy', 'workers\' CPU in units', 'cores used', 'train step', 'whole process', 'CPU (whole tree)', 'best val_accuracy'],
     rows: variants.map((v) => {
       const xs = results[v.name];
-      return [v.name, xs[0].partitions, xs[0].units, cell(xs.map((x) => x.makespan)), cell(xs.map((x) => x.unitSeconds)), cell(xs.map((x) => x.workerCpu)), cell(xs.map((x) => x.coresUsed)), cell(xs.map((x) => x.trainNode)), cell(xs.map((x) => x.wall)), cell(xs.map((x) => x.cpu)), cell(xs.map((x) => x.best), 4)];
+      return [v.name, xs[0].partitions, xs[0].units, cell(xs.map((x) => x.makespan)), cell(xs.map((x) => x.unitSeconds)), cell(xs.map((x) => x.busyShare)), cell(xs.map((x) => x.workerCpu)), cell(xs.map((x) => x.coresUsed)), cell(xs.map((x) => x.trainNode)), cell(xs.map((x) => x.wall)), cell(xs.map((x) => x.cpu)), cell(xs.map((x) => x.best), 4)];
     }),
   };
   const ratioTable = {
@@ -260,9 +295,19 @@ export async function run({ root, log }) {
   const a = anatomy;
   const bytesTable = {
     title: 'Model state moved (bytes_moved) against Cerebro',
-    note: `m = one checkpoint file = ${a.bytes} bytes: ${a.weightBytes} of weights (${a.parameters} float32 parameters), ${a.optimizerBytes} of ${a.optimizer} optimizer state (first and second moments, 2 × the weights, plus 2 scalars) and ${a.headerBytes} of header (JSON layout, SHA-256). dlc's bytes_moved counts each unit's checkpoint written (k·p·|S| of them, exactly) plus the checkpoints read when a model arrives at a worker that does not hold it in memory (a model returning to the worker that trained it last is not read again). k = ${EPOCHS}, |S| = ${CONFIGS}, p = partitions.`,
-    columns: ['variant', 'formula', 'formula bytes', 'bytes_moved (median)', 'measured / formula', 'written (× m)', 'read (× m, median, min–max)', 'per trial (× m, median, min–max)'],
-    rows: bytesRows.map((b) => [b.variant, b.formulaText, b.formula, b.moved.median, `${fmt(b.ratio)}×`, b.writtenPerM, `${fmt(b.readPerM.median, 1)} (${fmt(b.readPerM.min, 0)}–${fmt(b.readPerM.max, 0)})`, `${fmt(b.perTrial.median, 1)} (${fmt(b.perTrial.min, 0)}–${fmt(b.perTrial.max, 0)})`]),
+    note: `m = one checkpoint file = ${a.bytes} bytes: ${a.weightBytes} of weights (${a.parameters} float32 parameters), ${a.optimizerBytes} of ${a.optimizer} optimizer state (first and second moments, 2 × the weights, plus 2 scalars) and ${a.headerBytes} of header (JSON layout, SHA-256). dlc's bytes_moved counts each unit's checkpoint written (k·p·|S| of them, exactly) plus the checkpoints read when a model arrives at a worker that does not hold it in memory (a model returning to the worker that trained it last is not read again, unless that worker has evicted it: it keeps ${WORKER_MODEL_CACHE} models). "reads the visit order implies" replays the units in the order they were handed out through that rule; it matching the measured reads says the accounting is exact. k = ${EPOCHS}, |S| = ${CONFIGS}, p = partitions.`,
+    columns: ['variant', 'formula', 'formula bytes', 'bytes_moved (median)', 'measured / formula', 'written (× m)', 'read (× m, median, min–max)', 'reads the visit order implies (median)', 'per trial (× m, median, min–max)'],
+    rows: bytesRows.map((b) => [
+      b.variant,
+      b.formulaText,
+      b.formula,
+      b.moved.median,
+      `${fmt(b.ratio)}×`,
+      b.writtenPerM,
+      `${fmt(b.readPerM.median, 1)} (${fmt(b.readPerM.min, 0)}–${fmt(b.readPerM.max, 0)})`,
+      fmt(b.readsSimulated.median, 1),
+      `${fmt(b.perTrial.median, 1)} (${fmt(b.perTrial.min, 0)}–${fmt(b.perTrial.max, 0)})`,
+    ]),
   };
   const storageTable = {
     title: 'Training data each worker holds',

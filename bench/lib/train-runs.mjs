@@ -189,7 +189,7 @@ export function dlcPhases(events, spawnedAt, exitedAtMs) {
     unitSeconds: units.reduce((n, e) => n + (e.seconds ?? 0), 0),
     finish: s(lastUnit && at(lastUnit), runFinished && at(runFinished)),
     exit: exitedAtMs === undefined ? null : s(runFinished && at(runFinished), exitedAtMs),
-    units: units.map((e) => ({ trial: e.trial, epoch: e.epoch, partition: e.partition, worker: e.worker, seconds: e.seconds, examples: e.examples, bytes: e.bytes_moved })),
+    units: units.map((e) => ({ seq: e.seq, trial: e.trial, epoch: e.epoch, partition: e.partition, worker: e.worker, seconds: e.seconds, examples: e.examples, bytes: e.bytes_moved })),
     trainNodeSeconds: last((e) => e.type === 'node_finished' && e.op === 'train')?.seconds ?? null,
     runSeconds: runFinished?.seconds ?? null,
     bytesMoved: runFinished?.bytes_moved ?? null,
