@@ -17,6 +17,10 @@ import { cores, dlcCli, fashionFiles, FULL_FASHION, fmt, hasFullFashion, load1, 
 
 const PARTS = (process.env.BENCH_ACCURACY ?? 'mlp,cnn').split(',').map((s) => s.trim());
 const CNN_MINUTES = Number(process.env.BENCH_CNN_MINUTES ?? 40);
+// After the graceful stop, how long running units may take to finish before the run is aborted (a second
+// SIGINT, as a second Ctrl-C): a unit started just before the budget ran out would otherwise take a whole
+// further epoch. Work of an aborted unit is lost; every finished epoch's checkpoint is already copied.
+const CNN_GRACE_MINUTES = Number(process.env.BENCH_CNN_GRACE_MINUTES ?? 5);
 const CNN_MODE_ENV = process.env.BENCH_CNN_MODE ?? 'auto';
 // The configuration(s) the narrowed CNN run trains: one value per search-space entry, or two for one entry
 // to train two configurations on two workers.
@@ -65,6 +69,7 @@ async function runSpec(root, spec, runDir, { budgetMs, log }) {
   const params = new Map();
   let timer;
   let stoppedAt;
+  let aborted = false;
   const started = Date.now();
   const r = await runDlcWatched(dlcCli(root), [spec, '--run-dir', runDir], {
     cwd: root,
@@ -74,8 +79,13 @@ async function runSpec(root, spec, runDir, { budgetMs, log }) {
       if (budgetMs !== undefined) {
         timer = setTimeout(() => {
           stoppedAt = Date.now();
-          log(`time budget of ${(budgetMs / 60000).toFixed(0)} min spent: stopping the run (SIGINT), running units finish first`);
+          log(`time budget of ${(budgetMs / 60000).toFixed(0)} min spent: stopping the run (SIGINT); running units may finish within ${CNN_GRACE_MINUTES} min`);
           child.kill('SIGINT');
+          timer = setTimeout(() => {
+            aborted = true;
+            log('grace period over: aborting the run (second SIGINT); the unit in progress is lost');
+            child.kill('SIGINT');
+          }, CNN_GRACE_MINUTES * 60000);
         }, budgetMs);
       }
     },
@@ -92,7 +102,7 @@ async function runSpec(root, spec, runDir, { budgetMs, log }) {
     },
   });
   clearTimeout(timer);
-  return { r, keepDir, epochCkpts, stoppedAt, started };
+  return { r, keepDir, epochCkpts, stoppedAt, started, aborted };
 }
 
 function evaluateCheckpoints(root, runDir, ckpts, files) {
@@ -113,11 +123,12 @@ async function runPart(root, dir, part, { log, mode }) {
   const budgetMs = part === 'cnn' && mode === 'narrowed' ? CNN_MINUTES * 60000 : undefined;
   log(`${part}: dlc run ${spec.startsWith(root) ? spec.slice(root.length + 1) : spec}${budgetMs ? ` for at most ${CNN_MINUTES} min` : ''}; load ${load1()}`);
   const loadBefore = load1();
-  const { r, epochCkpts, stoppedAt, started } = await runSpec(root, spec, runDir, { budgetMs, log });
+  const { r, epochCkpts, stoppedAt, started, aborted } = await runSpec(root, spec, runDir, { budgetMs, log });
   const loadAfter = load1();
   const events = readEvents(runDir);
-  const finished = events.findLast((e) => e.type === 'run_finished');
-  if (!finished || (finished.status !== 'completed' && !(budgetMs && finished.status === 'interrupted'))) {
+  // An aborted run (second SIGINT) ends without run_finished: it stopped by the budget, not by failing.
+  const finished = events.findLast((e) => e.type === 'run_finished') ?? (aborted ? { status: 'interrupted', seconds: r.ms / 1000 } : undefined);
+  if (!finished || (finished.status !== 'completed' && !(budgetMs && stoppedAt && finished.status === 'interrupted'))) {
     throw new Error(`${part}: dlc run ended ${finished?.status ?? 'without run_finished'} (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
   }
   const evaluation = readEvaluations(runDir).test_metrics ?? null;
@@ -149,6 +160,7 @@ async function runPart(root, dir, part, { log, mode }) {
     runSeconds: finished.seconds,
     cpuSeconds: r.cpuSeconds,
     stoppedAfterSeconds: stoppedAt ? (stoppedAt - started) / 1000 : null,
+    aborted,
     load: { before: loadBefore, after: loadAfter },
     workers: workers.map((w) => `${w.worker} ${w.backend} ${w.device}`),
     evaluation,
@@ -213,7 +225,7 @@ export async function run({ root, resultsDir, log }) {
     rows: parts.map((p) => [
       p.spec,
       p.carried ? `${p.carried.date} at ${p.carried.revision} (\`${p.carried.command}\`), load ${p.load.before} → ${p.load.after}` : 'this run',
-      p.status === 'completed' ? 'completed' : `${p.status} after ${fmt(p.stoppedAfterSeconds / 60, 1)} min (budget ${p.narrowedTo?.minutes ?? CNN_MINUTES} min)`,
+      p.status === 'completed' ? 'completed' : `stopped after ${fmt(p.stoppedAfterSeconds / 60, 1)} min (budget ${p.narrowedTo?.minutes ?? CNN_MINUTES} min)${p.aborted ? '; a unit still running after the grace period was aborted' : ''}`,
       p.workers.join(', '),
       `${fmt(p.wallSeconds / 60, 1)} min`,
       p.cpuSeconds === null ? '–' : `${fmt(p.cpuSeconds / 60, 1)} min`,
@@ -265,7 +277,7 @@ export async function run({ root, resultsDir, log }) {
   return {
     title: 'Fashion-MNIST accuracy on the full data (MLP and CNN specs)',
     description: `\`dlc run\` of the Fashion-MNIST specs on the full data set (60,000 training images, 10% of them held out for validation by a stratified split; 10,000 test images), workers with the ${backend} backend. The best trial (by val_accuracy at its last epoch) is evaluated on the test images by the spec's evaluate step.`,
-    options: { BENCH_ACCURACY: PARTS.join(','), ...(PARTS.includes('cnn') ? { BENCH_CNN_MODE: CNN_MODE_ENV, BENCH_CNN_MINUTES: CNN_MINUTES, BENCH_CNN_SPACE: `'${JSON.stringify(CNN_SPACE)}'` } : {}) },
+    options: { BENCH_ACCURACY: PARTS.join(','), ...(PARTS.includes('cnn') ? { BENCH_CNN_MODE: CNN_MODE_ENV, BENCH_CNN_MINUTES: CNN_MINUTES, BENCH_CNN_GRACE_MINUTES: CNN_GRACE_MINUTES, BENCH_CNN_SPACE: `'${JSON.stringify(CNN_SPACE)}'` } : {}) },
     targets,
     tables: [summary, ...trialTables, ...curveTables],
     notes,
