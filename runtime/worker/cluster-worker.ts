@@ -43,6 +43,12 @@ export async function serveCluster(o: ClusterWorkerOptions): Promise<{ stop: () 
   const options = ioredisOptions(o.target);
   const redis = new Redis(options as never);
   redis.on('error', () => {});
+  // Say so at once when Redis is not there, instead of waiting on a connection that retries forever.
+  const reachable = await Promise.race([redis.ping().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 10_000))]);
+  if (!reachable) {
+    redis.disconnect();
+    throw new Error(`Redis at ${o.target.label} did not answer within 10 s`);
+  }
 
   const registration = (): WorkerRegistration => ({
     id: o.id,
