@@ -238,6 +238,10 @@ export async function run({ root, log }) {
     };
   });
   const hop2 = bytesRows.find((b) => b.variant === 'hopper-2');
+  // The hops Cerebro counts, one model transfer per unit: dlc's checkpoints written, one per unit.
+  const writtenVsHops = Object.fromEntries(
+    bytesRows.filter((b) => b.variant.startsWith('hopper')).map((b) => [b.variant, (b.writtenPerM * b.m) / (EPOCHS * b.m * results[b.variant][0].partitions * CONFIGS)]),
+  );
   const hop1 = bytesRows.find((b) => b.variant === 'hopper-1');
 
   const loads = roundLoads.flatMap((l) => [l.before, l.after]);
@@ -273,7 +277,7 @@ export async function run({ root, log }) {
   };
   const timeTable = {
     title: 'Times per variant (seconds: median, min–max over the rounds)',
-    note: 'makespan: first unit handed out until the last one finished. busy: the share of the makespan a worker had a unit in hand (mean over workers; the rest is waiting for a unit it may run, or for the driver). cores used: the workers\' CPU seconds during their units (from /proc) over the makespan, i.e. how many cores the run actually got.',
+    note: 'makespan: first unit handed out until the last one finished. busy: the share of the makespan a worker had a unit in hand (mean over workers; the rest is waiting for a unit it may run, or for the driver). cores used: the workers\' CPU seconds during their units (from /proc) over the makespan, i.e. how many cores the run actually got; V8\'s helper threads (garbage collection, compiling the wasm module in the background early in a run) count too, so one worker can show a little more than 1.',
     columns: ['variant', 'partitions', 'units', 'makespan', 'sum of unit seconds', 'workers busy', 'workers\' CPU in units', 'cores used', 'train step', 'whole process', 'CPU (whole tree)', 'best val_accuracy'],
     rows: variants.map((v) => {
       const xs = results[v.name];
@@ -295,7 +299,7 @@ export async function run({ root, log }) {
   const a = anatomy;
   const bytesTable = {
     title: 'Model state moved (bytes_moved) against Cerebro',
-    note: `m = one checkpoint file = ${a.bytes} bytes: ${a.weightBytes} of weights (${a.parameters} float32 parameters), ${a.optimizerBytes} of ${a.optimizer} optimizer state (first and second moments, 2 × the weights, plus 2 scalars) and ${a.headerBytes} of header (JSON layout, SHA-256). dlc's bytes_moved counts each unit's checkpoint written (k·p·|S| of them, exactly) plus the checkpoints read when a model arrives at a worker that does not hold it in memory (a model returning to the worker that trained it last is not read again, unless that worker has evicted it: it keeps ${WORKER_MODEL_CACHE} models). "reads the visit order implies" replays the units in the order they were handed out through that rule; it matching the measured reads says the accounting is exact. k = ${EPOCHS}, |S| = ${CONFIGS}, p = partitions.`,
+    note: `m = one checkpoint file = ${a.bytes} bytes: ${a.weightBytes} of weights (${a.parameters} float32 parameters), ${a.optimizerBytes} of ${a.optimizer} optimizer state (first and second moments, 2 × the weights, plus 2 scalars) and ${a.headerBytes} of header (JSON layout, SHA-256). dlc's bytes_moved counts each unit's checkpoint written (k·p·|S| of them, exactly) plus the checkpoints read when a model arrives at a worker that does not hold it in memory (a model returning to the worker that trained it last is not read again, unless that worker has evicted it: it keeps ${WORKER_MODEL_CACHE} models). "reads the visit order implies" replays the units in the order they were handed out through that rule; it matching the measured reads says the accounting is exact. k = ${EPOCHS}, |S| = ${CONFIGS}, p = partitions. The checkpoints written alone, one per unit, are ${Object.entries(writtenVsHops).map(([v, x]) => `${fmt(x)}× k·m·p·|S| (${v})`).join(' and ')}: Cerebro's first term, one model transfer per unit; dlc moves a model through the store, so a hop to another worker costs a write and a read (2m), a return to the worker that holds it only the write, a new model nothing (it is built from the seed where it first trains), and task parallelism writes a checkpoint every epoch (k·m·|S|) where Cerebro ships each final model once (m·|S|).`,
     columns: ['variant', 'formula', 'formula bytes', 'bytes_moved (median)', 'measured / formula', 'written (× m)', 'read (× m, median, min–max)', 'reads the visit order implies (median)', 'per trial (× m, median, min–max)'],
     rows: bytesRows.map((b) => [
       b.variant,
@@ -330,6 +334,6 @@ export async function run({ root, log }) {
     targets,
     tables: [ratioTable, timeTable, bytesTable, storageTable, roundTable],
     notes: ['Data parallelism (per-mini-batch synchronization) is not in this version of the runtime (a spec asking for it trains with model hopping, with a warning), so it has no row here.'],
-    figures: { configs: CONFIGS, epochs: EPOCHS, checkpoint: anatomy, results, roundLoads, bytes: bytesRows },
+    figures: { configs: CONFIGS, epochs: EPOCHS, checkpoint: anatomy, results, roundLoads, bytes: bytesRows, writtenVsHops },
   };
 }

@@ -66,7 +66,17 @@ function crossentropy(tf: Tf, yTrue: Tensor, yPred: Tensor): Tensor {
 
 /** Float one-hot rows of class ids (any shape [n] or [n, 1]). */
 export function oneHot(tf: Tf, classIds: Tensor, classes: number): Tensor {
-  return tf.cast(tf.oneHot(tf.cast(tf.reshape(classIds, [-1]), 'int32'), classes), 'float32');
+  return tf.cast(tf.oneHot(classIdVector(tf, classIds), classes), 'float32');
+}
+
+/**
+ * Class ids as the flat int32 vector tf.oneHot and comparisons take. Labels that already are one (what
+ * `labels` makes for sparse losses) pass through: a reshape or cast to the same shape and type is still a
+ * kernel call, and with a small model each call costs a measurable share of a training step.
+ */
+export function classIdVector(tf: Tf, classIds: Tensor): Tensor {
+  const flat = classIds.rank === 1 ? classIds : tf.reshape(classIds, [-1]);
+  return flat.dtype === 'int32' ? flat : tf.cast(flat, 'int32');
 }
 
 export function isLossName(name: unknown): name is LossName {

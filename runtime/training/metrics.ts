@@ -8,7 +8,7 @@
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../engine/index.js';
 import { METRICS } from '../../compiler/spec/vocabulary.js';
-import { oneHot, type LossSetup } from './losses.js';
+import { classIdVector, oneHot, type LossSetup } from './losses.js';
 
 export type MetricName = (typeof METRICS)[number];
 
@@ -49,7 +49,9 @@ function createMetric(tf: Tf, name: MetricName, loss: LossSetup): MetricSetup {
   const ratio = (sums: ArrayLike<number>) => (sums[1]! > 0 ? sums[0]! / sums[1]! : 0);
   /** Labels shaped like the predictions: class ids become one-hot rows. */
   const dense = (yTrue: Tensor, yPred: Tensor) => (loss.sparseLabels ? oneHot(tf, yTrue, width(yPred)) : tf.cast(yTrue, 'float32'));
-  const pair = (a: Tensor, b: Tensor) => tf.stack([tf.cast(a, 'float32'), tf.cast(b, 'float32')]) as Tensor1D;
+  // Casting only what is not float32 already: a cast to the same type is still a kernel call, once per batch.
+  const float = (t: Tensor) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
+  const pair = (a: Tensor, b: Tensor) => tf.stack([float(a), float(b)]) as Tensor1D;
 
   switch (name) {
     case 'accuracy':
@@ -63,7 +65,7 @@ function createMetric(tf: Tf, name: MetricName, loss: LossSetup): MetricSetup {
         name,
         stats: (yTrue, yPred) =>
           tf.tidy(() => {
-            const classes = loss.sparseLabels ? tf.reshape(tf.cast(yTrue, 'int32'), [-1]) : tf.argMax(yTrue, -1);
+            const classes = loss.sparseLabels ? classIdVector(tf, yTrue) : tf.argMax(yTrue, -1);
             const trueScore = tf.sum(tf.mul(yPred, oneHot(tf, classes, width(yPred))), -1, true);
             // The true class is in the top k when fewer than k classes score strictly higher.
             const higher = tf.sum(tf.cast(tf.greater(yPred, trueScore), 'float32'), -1);
@@ -114,7 +116,7 @@ function width(yPred: Tensor): number {
  * arg max against arg max of one-hot labels.
  */
 function accuracyPerExample(tf: Tf, yTrue: Tensor, yPred: Tensor, loss: LossSetup): Tensor {
-  if (loss.sparseLabels) return tf.cast(tf.equal(tf.argMax(yPred, -1), tf.reshape(tf.cast(yTrue, 'int32'), [-1])), 'float32');
+  if (loss.sparseLabels) return tf.cast(tf.equal(tf.argMax(yPred, -1), classIdVector(tf, yTrue)), 'float32');
   if (width(yPred) === 1 || loss.name === 'binary_crossentropy') {
     const hits = tf.cast(tf.equal(tf.greater(yPred, 0.5), tf.greater(yTrue, 0.5)), 'float32');
     return tf.mean(tf.reshape(hits, [yPred.shape[0]!, -1]), -1);
