@@ -26,11 +26,11 @@ const LABELS = {
   'dlc-loop': "dlc's trainUnit in one process (no run machinery)",
 };
 
-function specText(files) {
+function specText(files, seed) {
   return `dlc: 1
 name: overhead
 description: One configuration, for the overhead benchmark
-seed: 1
+seed: ${seed}
 resources:
   workers: 1
 sources:
@@ -62,6 +62,18 @@ steps:
 `;
 }
 
+/** Whether the variants trained the same model: same weights and masks give the same loss to the bit. */
+function seedNotes(results) {
+  const notes = [
+    'Each round trains from its own seed (rounds 1, 2, …), the same in every variant: the hand-written loops start from the weights dlc builds for its trial from that seed, and dlc\'s trainUnit in one process also uses the trial\'s dropout and shuffle seeds. Speed depends on the weights here (Adam\'s moments drifting into denormal floats slow the wasm kernels; two seeds measured up to 10% apart), so a comparison across different seeds would measure luck.',
+  ];
+  if (results['dlc-loop']) {
+    const same = results.dlc.filter((d, i) => d.trainLoss !== null && d.trainLoss === results['dlc-loop'][i].trainLoss).length;
+    notes.push(`dlc's trainUnit in one process ended with exactly the training loss of \`dlc run\` in ${same} of ${results.dlc.length} rounds: the same computation, so the difference between the two is the run machinery alone (worker process, partition file, checkpoints, messages).`);
+  }
+  return notes;
+}
+
 export async function run({ root, log }) {
   if (ROUNDS < 3 || WARMUP < 0) throw new Error(`BENCH_ROUNDS must be ≥ 3 (got ${ROUNDS})`);
   if (!VARIANTS.includes('steps') || !VARIANTS.includes('dlc')) throw new Error('BENCH_VARIANTS must include steps and dlc');
@@ -70,14 +82,26 @@ export async function run({ root, log }) {
   const files = fashionFiles(DATA === 'full' ? FULL_FASHION : join(root, 'specs', 'data', 'fashion-mnist-small'));
   const dir = mkdtempSync(join(tmpdir(), 'dlc-bench-overhead-'));
   const spec = join(dir, 'spec.yaml');
-  writeFileSync(spec, specText(files));
+  writeFileSync(spec, specText(files, 1));
   const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' };
   const cli = dlcCli(root);
   const lint = runNode([cli, 'lint', spec], { cwd: root, env });
   if (lint.status !== 0) throw new Error(`the generated spec does not lint clean:\n${lint.stdout}${lint.stderr}`);
 
-  const runOne = async (variant, tag) => {
+  // Every round trains from its own seed, the same in every variant: the trial's seed (initial weights,
+  // dropout masks) and the per-epoch shuffle seeds dlc derives for its one trial are handed to the
+  // hand-written loops, which start from the very weights dlc starts from. How fast an MLP trains on the
+  // wasm backend depends on its weights (denormal floats in Adam's moments slow the kernels; different
+  // seeds measured 10% apart here), so comparing dlc on one seed with a loop on another measures luck.
+  const { deriveSeed } = await import(join(root, 'dist', 'runtime', 'training', 'index.js'));
+  const seedsOf = (round) => {
+    const planSeed = round + 1;
+    return { planSeed, trialSeed: deriveSeed(planSeed, 'trial', 0), shuffleSeeds: Array.from({ length: EPOCHS }, (_, e) => deriveSeed(planSeed, 'shuffle', 0, e, 0)) };
+  };
+
+  const runOne = async (variant, tag, seeds) => {
     if (variant === 'dlc') {
+      writeFileSync(spec, specText(files, seeds.planSeed));
       const runDir = join(dir, `run-${tag}`);
       const r = await runDlcWatched(cli, [spec, '--run-dir', runDir, '--backend', 'wasm'], { cwd: root, env });
       mustComplete(r, runDir, 'dlc run');
@@ -99,10 +123,11 @@ export async function run({ root, log }) {
         detail: { dataRelational: p.dataRelational, dataPartitions: p.dataPartitions, unitSeconds: p.unitSeconds, checkpointsAndMessages: p.training - p.unitSeconds },
         testAccuracy: evaluation?.metrics?.accuracy ?? null,
         trainAccuracy: events.findLast((e) => e.type === 'epoch_finished')?.metrics?.accuracy ?? null,
+        trainLoss: events.findLast((e) => e.type === 'epoch_finished')?.metrics?.loss ?? null,
       };
     }
     const out = join(dir, `model-${variant}-${tag}`);
-    const options = { mode: variant, backend: 'wasm', ...files, epochs: EPOCHS, ...MODEL, out };
+    const options = { mode: variant, backend: 'wasm', ...files, epochs: EPOCHS, ...MODEL, out, seed: seeds.trialSeed, shuffleSeeds: seeds.shuffleSeeds };
     const r = runNode([join(root, 'bench', 'lib', 'tfjs-loop.mjs'), JSON.stringify(options)], { cwd: root, env });
     if (r.status !== 0) throw new Error(`tfjs-loop ${variant} exited ${r.status ?? r.signal}:\n${r.stderr.slice(-3000)}`);
     const res = JSON.parse(r.stdout.trim().split('\n').at(-1));
@@ -123,6 +148,7 @@ export async function run({ root, log }) {
       detail: {},
       testAccuracy: res.testMetrics?.accuracy ?? null,
       trainAccuracy: res.trainMetrics?.accuracy ?? null,
+      trainLoss: res.trainMetrics?.loss ?? null,
     };
   };
 
@@ -133,7 +159,8 @@ export async function run({ root, log }) {
     const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
     const loadBefore = load1();
     const got = {};
-    for (const v of order) got[v] = await runOne(v, `${round}`);
+    const seeds = seedsOf(round);
+    for (const v of order) got[v] = await runOne(v, `${round}`, seeds);
     const measured = round >= WARMUP;
     if (measured) {
       for (const v of VARIANTS) results[v].push(got[v]);
@@ -248,7 +275,7 @@ export async function run({ root, log }) {
     options: { BENCH_ROUNDS: ROUNDS, BENCH_WARMUP: WARMUP, BENCH_EPOCHS: EPOCHS, BENCH_DATA: DATA, BENCH_VARIANTS: VARIANTS.join(',') },
     targets,
     tables: [ratioTable, phaseTable, dlcDetail, roundTable],
-    notes: [],
+    notes: seedNotes(results),
     figures: { model: MODEL, epochs: EPOCHS, data: DATA, variants: VARIANTS, results, ratios: ratioSets, summary: sum, roundLoads },
   };
 }

@@ -67,8 +67,28 @@ const cpuNow = () => {
 let trainMetrics;
 let testMetrics;
 let model;
+// With a seed, every mode starts from the weights dlc's trainer builds from that seed (the seed of dlc's
+// trial), so the loops and `dlc run` train the same model from the same point.
+const { createTrainer, trainUnit, evaluate } = await import('../../dist/runtime/training/index.js');
+const dlcSpec = (shape) => ({
+  model: {
+    input_shape: shape,
+    layers: [{ flatten: {} }, { dense: { units: opts.units, activation: 'relu' } }, ...(opts.dropout > 0 ? [{ dropout: { rate: opts.dropout } }] : []), { dense: { units: 10, activation: 'softmax' } }],
+  },
+  optimizer: { name: 'adam', learning_rate: opts.lr },
+  loss: 'sparse_categorical_crossentropy',
+  metrics: ['accuracy'],
+});
+function startFromDlcWeights(handModel, shape) {
+  if (opts.seed === undefined) return;
+  const reference = createTrainer(tf, dlcSpec(shape), { seed: opts.seed });
+  const weights = reference.model.getWeights();
+  handModel.setWeights(weights);
+  reference.model.dispose();
+}
 if (mode === 'fit') {
   model = tf.sequential({ layers: layers(train) });
+  startFromDlcWeights(model, train.shape);
   model.compile({ optimizer: tf.train.adam(opts.lr, 0.9, 0.999, 1e-7), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const x = tf.tensor(train.features, [train.count, ...train.shape]);
   const y = tf.tensor1d(Float32Array.from(train.labels));
@@ -102,6 +122,7 @@ if (mode === 'fit') {
   phases.evaluate = since();
 } else if (mode === 'steps') {
   model = tf.sequential({ layers: layers(train) });
+  startFromDlcWeights(model, train.shape);
   const optimizer = tf.train.adam(opts.lr, 0.9, 0.999, 1e-7);
   const width = train.features.length / train.count;
   const xBuf = new Float32Array(opts.batchSize * width);
@@ -163,22 +184,12 @@ if (mode === 'fit') {
   testMetrics = { accuracy: correct / test.count };
   phases.evaluate = since();
 } else if (mode === 'dlc-loop') {
-  const { createTrainer, trainUnit, evaluate } = await import('../../dist/runtime/training/index.js');
-  const spec = {
-    model: {
-      input_shape: train.shape,
-      layers: [{ flatten: {} }, { dense: { units: opts.units, activation: 'relu' } }, ...(opts.dropout > 0 ? [{ dropout: { rate: opts.dropout } }] : []), { dense: { units: 10, activation: 'softmax' } }],
-    },
-    optimizer: { name: 'adam', learning_rate: opts.lr },
-    loss: 'sparse_categorical_crossentropy',
-    metrics: ['accuracy'],
-  };
-  const trainer = createTrainer(tf, spec, { seed: 1 });
+  const trainer = createTrainer(tf, dlcSpec(train.shape), { seed: opts.seed ?? 1 });
   model = trainer.model;
   phases.build = since();
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     const cpuBegan = cpuNow();
-    const r = await trainUnit(tf, trainer, train, { batchSize: opts.batchSize, shuffleSeed: epoch });
+    const r = await trainUnit(tf, trainer, train, { batchSize: opts.batchSize, shuffleSeed: opts.shuffleSeeds?.[epoch] ?? epoch });
     epochSeconds.push(r.seconds);
     epochCpu.push(cpuNow() - cpuBegan);
     trainMetrics = r.metrics;
