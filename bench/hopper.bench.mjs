@@ -13,11 +13,11 @@
 // moved (run_finished.bytes_moved and per trial) against Cerebro's k·m·p·|S| + m·|S|; the data each worker
 // holds; and, from /proc, the CPU time each worker spent on its units, which says how much of the machine
 // the run actually had when other work shared it.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { writeFashionSubset } from './lib/fashion-subset.mjs';
 import { summarize } from './lib/measure.mjs';
 import { cores, dlcCli, dlcPhases, fashionFiles, fmt, FULL_FASHION, hasFullFashion, load1, mustComplete, readEvents, runDlcWatched, runNode, runNodeAsync } from './lib/train-runs.mjs';
 
@@ -108,22 +108,6 @@ async function checkpointAnatomy(root, file) {
   return { bytes, headerBytes: bytes - data.length, weightBytes: weights, optimizerBytes: optimizer, optimizer: header.optimizer?.className, parameters: weights / 4 };
 }
 
-/** The first `count` training images and labels of an IDX data set, gzip-compressed, into `outDir`. */
-function writeSubset(sourceDir, outDir, count) {
-  for (const name of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']) {
-    const bytes = gunzipSync(readFileSync(join(sourceDir, name)));
-    const dims = bytes[3];
-    const header = 4 + 4 * dims;
-    const total = bytes.readUInt32BE(4);
-    if (count > total) throw new Error(`BENCH_SUBSET=${count}, but ${join(sourceDir, name)} holds ${total} items`);
-    let itemBytes = 1;
-    for (let d = 1; d < dims; d++) itemBytes *= bytes.readUInt32BE(4 + 4 * d);
-    const out = Buffer.from(bytes.subarray(0, header + count * itemBytes));
-    out.writeUInt32BE(count, 4);
-    writeFileSync(join(outDir, name), gzipSync(out, { level: 1 }));
-  }
-}
-
 /**
  * What this machine allows two trainings at once: the hand-written loop (bench/lib/tfjs-loop.mjs, the same
  * MLP and data) alone, then two copies at the same time; the ceiling is 2 × alone / the slower of the two.
@@ -162,7 +146,7 @@ export async function run({ root, log }) {
     data = join(dir, 'data');
     rmSync(data, { recursive: true, force: true });
     mkdirSync(data, { recursive: true });
-    writeSubset(FULL_FASHION, data, SUBSET);
+    writeFashionSubset(FULL_FASHION, data, SUBSET);
   }
   // The hand-written loops of the ceiling evaluate on the shipped 1,000 test images (cheap; not timed).
   const loopFiles = { ...fashionFiles(data), testImages: fashionFiles(shipped).testImages, testLabels: fashionFiles(shipped).testLabels };

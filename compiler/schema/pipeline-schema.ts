@@ -155,6 +155,7 @@ const model: Schema = {
     command: list(str(), 1, 'a command as a list of strings, e.g. [python3, train.py]'),
     env: { type: 'object', additionalProperties: str(), 'x-expect': 'a map of environment variables' },
     workdir: path(),
+    persistent: bool(),
   },
   additionalProperties: false,
 };

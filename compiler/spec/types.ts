@@ -86,6 +86,8 @@ export interface ModelSpec {
   command?: string[];
   env?: Record<string, string>;
   workdir?: string;
+  /** A command trainer that serves many requests, one JSON line each, instead of one process per unit. */
+  persistent?: boolean;
 }
 export type SpaceEntry = {
   choice?: unknown[];

@@ -3,7 +3,9 @@
 
 dlc runs this program once per unit of work: it reads one JSON request on stdin, trains one pass over
 the partition it names (or evaluates, or exports), writes its checkpoint where told, and prints JSON
-lines on stdout, the last one {"type": "result", ...}. Logs go to stderr. Model hopping then works as
+lines on stdout, the last one {"type": "result", ...}. Logs go to stderr. With `persistent: true` in the
+spec, dlc starts it once per worker instead (DLC_TRAINER_MODE=persistent) and writes one request per line;
+importing torch, which takes over a second, is then paid once. Model hopping then works as
 for TensorFlow.js models: the checkpoint (weights and optimizer state) travels between workers.
 """
 import json
@@ -100,14 +102,34 @@ def export(req):
     return {"type": "result", "files": [path]}
 
 
-def main():
-    req = json.load(sys.stdin)
+HANDLERS = {"train": train, "evaluate": evaluate, "export": export}
+
+
+def answer(req):
     if req.get("protocol") != "dlc-trainer/1":
-        print(f"unsupported protocol {req.get('protocol')!r}", file=sys.stderr)
-        return 2
+        raise ValueError(f"unsupported protocol {req.get('protocol')!r}")
+    return HANDLERS[req["task"]](req)
+
+
+def main():
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    handler = {"train": train, "evaluate": evaluate, "export": export}[req["task"]]
-    print(json.dumps(handler(req)), flush=True)
+    if os.environ.get("DLC_TRAINER_MODE") == "persistent":
+        # One request per line until stdin closes; a failed request is reported and the next one served.
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                reply = answer(json.loads(line))
+            except Exception as error:  # noqa: BLE001 - any failure of one request goes back to dlc
+                reply = {"type": "error", "message": f"{type(error).__name__}: {error}"}
+            print(json.dumps(reply), flush=True)
+        return 0
+    try:
+        reply = answer(json.load(sys.stdin))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(json.dumps(reply), flush=True)
     return 0
 
 

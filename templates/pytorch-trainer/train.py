@@ -100,15 +100,33 @@ def export(request):
     return {"type": "result", "files": [path]}
 
 
-def main():
-    request = json.load(sys.stdin)
+def answer(request):
     if request.get("protocol") != PROTOCOL:
-        print(f"train.py speaks {PROTOCOL}, not {request.get('protocol')!r}", file=sys.stderr)
-        return 2
+        raise ValueError(f"train.py speaks {PROTOCOL}, not {request.get('protocol')!r}")
+    return {"train": train, "evaluate": evaluate, "export": export}[request["task"]](request)
+
+
+def main():
     # dlc's workers share the machine's cores; it sets OMP_NUM_THREADS for each trainer.
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    task = {"train": train, "evaluate": evaluate, "export": export}[request["task"]]
-    print(json.dumps(task(request)), flush=True)
+    if os.environ.get("DLC_TRAINER_MODE") == "persistent":
+        # persistent: true in pipeline.yaml: one request per line until stdin closes, so torch is imported
+        # once per worker; a failed request is reported and the next one served.
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                reply = answer(json.loads(line))
+            except Exception as error:  # noqa: BLE001 - any failure of one request goes back to dlc
+                reply = {"type": "error", "message": f"{type(error).__name__}: {error}"}
+            print(json.dumps(reply), flush=True)
+        return 0
+    try:
+        reply = answer(json.load(sys.stdin))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(json.dumps(reply), flush=True)
     return 0
 
 

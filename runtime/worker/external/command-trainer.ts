@@ -1,7 +1,8 @@
 /**
  * The external trainer protocol, `dlc-trainer/1` (docs/trainer-protocol.md): any program, in any framework,
  * trains one unit per invocation. dlc writes one JSON request to its stdin; the program prints JSON lines
- * on stdout, the last of them `{"type": "result", ...}`, and exits 0. Checkpoints are the program's own
+ * on stdout, the last of them `{"type": "result", ...}`, and exits 0. A `persistent` trainer instead stays
+ * up and serves one request per line (trainer-session.ts). Checkpoints are the program's own
  * files; dlc only moves their paths around, which is all model hopping needs.
  */
 import { spawn } from 'node:child_process';
@@ -9,17 +10,11 @@ import { existsSync, statSync } from 'node:fs';
 import type { ExampleArrays } from '../../training/index.js';
 import type { EvaluateTask, EvaluateResult, ExportModelResult, ExportModelTask, TrainUnitResult, TrainUnitTask, TrialSetup } from '../protocol.js';
 import { writeNpy } from './npy.js';
+import { PROTOCOL, TrainerError, trainerCommand, type TrainerCommand } from './trainer-command.js';
+import { sessionFor } from './trainer-session.js';
 
-export const PROTOCOL = 'dlc-trainer/1';
+export { PROTOCOL, TrainerError } from './trainer-command.js';
 const STDERR_TAIL = 2000;
-
-/** A trainer that failed or broke the protocol: the user's program, reported by its own words. */
-export class TrainerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainerError';
-  }
-}
 
 export interface DataFiles {
   /** Arrow IPC files as dlc keeps them. */
@@ -53,18 +48,17 @@ interface TrainerOutput {
 }
 
 async function invoke(setup: TrialSetup, request: Record<string, unknown>): Promise<TrainerOutput> {
-  const command = (setup.step.model as { command?: unknown }).command;
-  if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) {
-    throw new TrainerError('model.command must be a list of strings: the program and its arguments');
-  }
-  const [program, ...args] = command as string[];
+  const command = trainerCommand(setup);
+  const message = { protocol: PROTOCOL, ...request };
+  if (command.persistent) return { result: await sessionFor(command).request(message) };
+  return invokeOnce(command, message);
+}
+
+/** One process for one request: it reads the request, prints its lines and exits. */
+function invokeOnce(command: TrainerCommand, request: Record<string, unknown>): Promise<TrainerOutput> {
+  const [program, ...args] = command.argv;
   return new Promise<TrainerOutput>((resolve, reject) => {
-    const child = spawn(program!, args, {
-      cwd: setup.cwd,
-      // One thread per trainer unless the user says otherwise: workers already use every core between them.
-      env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...process.env, DLC_TRAINER_PROTOCOL: PROTOCOL },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(program!, args, { cwd: command.cwd, env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let result: Record<string, unknown> | undefined;
@@ -90,17 +84,17 @@ async function invoke(setup: TrialSetup, request: Record<string, unknown>): Prom
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new TrainerError(error.code === 'ENOENT' ? `cannot run ${program}: not found (cwd ${setup.cwd ?? process.cwd()})` : `cannot run ${program}: ${error.message}`));
+      reject(new TrainerError(error.code === 'ENOENT' ? `cannot run ${program}: not found (cwd ${command.cwd ?? process.cwd()})` : `cannot run ${program}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       const tail = stderr.trim() ? `\n${stderr.trim()}` : '';
-      if (code !== 0) return reject(new TrainerError(`trainer ${command.join(' ')} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}${tail}`));
-      if (protocolError) return reject(new TrainerError(`trainer ${command.join(' ')} ${protocolError}`));
-      if (!result) return reject(new TrainerError(`trainer ${command.join(' ')} exited without printing a {"type": "result"} line${tail}`));
+      if (code !== 0) return reject(new TrainerError(`trainer ${command.argv.join(' ')} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}${tail}`));
+      if (protocolError) return reject(new TrainerError(`trainer ${command.argv.join(' ')} ${protocolError}`));
+      if (!result) return reject(new TrainerError(`trainer ${command.argv.join(' ')} exited without printing a {"type": "result"} line${tail}`));
       resolve({ result });
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(`${JSON.stringify({ protocol: PROTOCOL, ...request })}\n`);
+    child.stdin.end(`${JSON.stringify(request)}\n`);
   });
 }
 

@@ -146,3 +146,16 @@ test('without a type checker in the host the rule stays silent', () => {
   const r = compile({ file: SPEC, host: h, mode: 'lint', cores: 2 });
   assert.deepEqual(r.ok ? r.warnings : r.errors, []);
 });
+
+test('persistent, env and workdir belong to a command model: on a module model each is DLC201 at its key', () => {
+  const text = spec('        units: { int: [8, 64] }\n        activation: { choice: [relu, tanh] }\n', 'module: ./models/net.ts\n      export: build\n      persistent: true\n      env: { A: b }');
+  const ds = lint({ 'pipeline.yaml': text, 'models/net.ts': NET });
+  assert.deepEqual(ds.map((d) => [d.code, d.range?.start.line]).sort(), [['DLC201', lineOf(text, 'env: { A')], ['DLC201', lineOf(text, 'persistent: true')]].sort());
+  assert.match(ds.find((d) => d.range?.start.line === lineOf(text, 'persistent: true'))!.message, /'persistent' applies to a command model/);
+});
+
+test('a command model may be persistent, with env and workdir', () => {
+  const text = spec('', 'command: [python3, train.py]\n      persistent: true\n      env: { A: b }').replace('      input_shape: [4]\n', '').replace('        lr: { loguniform', '        lr: { loguniform');
+  const ds = lint({ 'pipeline.yaml': text, 'models/net.ts': NET }).filter((d) => d.severity === 'error');
+  assert.deepEqual(ds, []);
+});

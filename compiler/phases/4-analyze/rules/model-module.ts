@@ -12,6 +12,11 @@ export function checkModelModules(ctx: AnalysisContext): void {
       if (!ctx.host.fileExists(m.module)) ctx.report('DLC419', ['steps', id, 'model', 'module'], `model module not found: ${m.module}`);
       if (m.export === undefined) ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'export' (the factory's exported name) for a module model`, { prefer: 'key' });
     }
+    if (m.command === undefined) {
+      for (const key of ['env', 'workdir', 'persistent'] as const) {
+        if (m[key] !== undefined) ctx.report('DLC201', ['steps', id, 'model', key], `'${key}' applies to a command model (model: {command: [...]}) only`, { prefer: 'key' });
+      }
+    }
     if ((m.layers !== undefined || m.module !== undefined) && m.input_shape === undefined) {
       const kind = m.layers !== undefined ? 'a layers model' : "a module model (the factory's ctx.inputShape)";
       ctx.report('DLC202', ['steps', id, 'model'], `missing required key 'input_shape' for ${kind}`, { prefer: 'key', hint: 'e.g. input_shape: [28, 28, 1]' });
