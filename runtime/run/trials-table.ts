@@ -1,6 +1,6 @@
 /**
- * The trials table of a train step: one row per trial and epoch with the trial's parameters (`hp_*`), its
- * status (and what stopped it), where it sits in an adaptive search (the trial it continues, its rung or
+ * The trials table of a train step: one row per trial and epoch with the trial's parameters (`param_*`,
+ * named as in the step's `trials` output), its status (and what stopped it), where it sits in an adaptive search (the trial it continues, its rung or
  * generation), the epoch's metrics and time. Epochs count the model's epochs, its ancestors' included. Written as CSV (for people and spreadsheets) and Parquet (for
  * DuckDB, pandas, Spark), both atomically, after every train step and when a run is interrupted.
  */
@@ -25,7 +25,7 @@ export function trialRows(node: string, result: Pick<TrainNodeResult, 'trials'>)
   for (const t of result.trials) for (const [k, v] of Object.entries(searchOf(t))) if (v !== null) used.add(k);
   const rows: Row[] = [];
   for (const t of result.trials) {
-    const params = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`hp_${k}`, scalar(v)]));
+    const params = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`param_${k}`, scalar(v)]));
     const search = Object.fromEntries(Object.entries(searchOf(t)).filter(([k]) => used.has(k)));
     const base = { node, trial: t.id, status: t.outcome, ...search, ...params };
     if (t.epochs.length === 0) rows.push({ ...base, epoch: null, seconds: null });

@@ -28,7 +28,7 @@ test('a hopper grid on 2 workers: events keep the invariants, the run directory 
   assert.ok(evaluation.metrics.accuracy > 0.5);
   const csv = readFileSync(join(dir, 'trials.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + 2 * 2);
-  assert.match(csv[0]!, /hp_units,hp_lr,epoch,seconds,loss,accuracy,val_loss,val_accuracy/);
+  assert.match(csv[0]!, /param_units,param_lr,epoch,seconds,loss,accuracy,val_loss,val_accuracy/);
   // Trial metrics are the same in a second run on one worker (same 2 partitions): the seed fixes the order
   // each model visits the partitions, so neither timing nor the worker count changes them.
   const again = startRun([spec, '--run-dir', join(dirname(spec), 'run-b'), '--workers', '1']);

@@ -37,7 +37,7 @@ test('trials table: one row per trial and epoch; CSV quotes what needs quoting',
   const rows = trialRows('search', { trials: [t, newTrial(3, { act: 'tanh', units: 8 }, 1, 32, 1)] });
   assert.equal(rows.length, 2);
   const csv = toCsv(rows);
-  assert.match(csv.split('\n')[0]!, /^node,trial,status,hp_act,hp_units,epoch,seconds,loss,accuracy,val_loss$/);
+  assert.match(csv.split('\n')[0]!, /^node,trial,status,param_act,param_units,epoch,seconds,loss,accuracy,val_loss$/);
   assert.match(csv, /"relu,x"/);
   assert.match(csv.split('\n')[2]!, /^search,3,running,tanh,8,,,,,$/);
 });
