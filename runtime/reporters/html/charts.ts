@@ -79,7 +79,7 @@ export function ganttSvg(lanes: readonly Lane[], end: number): string {
     const bad = u.status === 'failed' || u.status === 'lost';
     const label = `t${u.trial} p${u.partition}`;
     const seconds = ((u.end ?? end) - u.start) / 1000;
-    const title = `trial ${u.trial}, epoch ${u.epoch + 1}, partition ${u.partition} on ${u.worker}: ${u.status}, ${formatSeconds(seconds)}`;
+    const title = `trial ${u.trial}, epoch ${u.epoch + 1}, partition ${u.partition} on ${(u.workers ?? [u.worker]).join(' + ')}: ${u.status}, ${formatSeconds(seconds)}`;
     return `<g class="unit trial${bad ? ' bad' : ''}" data-trial="${u.trial}"><rect x="${x0.toFixed(1)}" y="${yTop}" width="${w.toFixed(1)}" height="${h}" fill="${bad ? 'url(#lost)' : trialHex(u.trial)}" rx="2"><title>${esc(title)}</title></rect>${w > 7 * label.length ? `<text x="${(x0 + w / 2).toFixed(1)}" y="${yTop + h / 2 + 4}" text-anchor="middle">${esc(label)}</text>` : ''}</g>`;
   };
   const rows = lanes

@@ -54,6 +54,8 @@ export interface UnitView {
   epoch: number;
   partition: number | 'all';
   worker: string;
+  /** Every worker of a group unit (data or model parallelism); absent for a unit on one worker. */
+  workers?: string[];
   status: UnitStatus;
   start: number;
   end?: number;
@@ -195,7 +197,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
     case 'unit_started':
       return {
         ...s,
-        units: [...s.units, { seq: event.seq, node: event.node, trial: event.trial, epoch: event.epoch, partition: event.partition, worker: event.worker, status: 'running', start: at }],
+        units: [...s.units, { seq: event.seq, node: event.node, trial: event.trial, epoch: event.epoch, partition: event.partition, worker: event.worker, ...(event.workers ? { workers: event.workers } : {}), status: 'running', start: at }],
       };
     case 'unit_finished': {
       let found = false;
@@ -205,7 +207,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
         return { ...u, status: event.status, end: at };
       });
       // A unit that started before the events began (an earlier session) still counts: it is drawn as ending here.
-      if (!found) units.push({ seq: event.seq, node: event.node, trial: event.trial, epoch: event.epoch, partition: event.partition, worker: event.worker, status: event.status, start: at - (event.seconds ?? 0) * 1000, end: at });
+      if (!found) units.push({ seq: event.seq, node: event.node, trial: event.trial, epoch: event.epoch, partition: event.partition, worker: event.worker, ...(event.workers ? { workers: event.workers } : {}), status: event.status, start: at - (event.seconds ?? 0) * 1000, end: at });
       const trials = event.status === 'completed' ? replaceWhere(s.trials, trialKey(event.node, event.trial), (t) => ({ ...t, unitsDone: t.unitsDone + 1 })) : s.trials;
       let log = s.log;
       if (event.status === 'failed') log = appendLog(log, { at, level: 'error', message: `trial ${event.trial} epoch ${event.epoch + 1} partition ${event.partition} failed on ${event.worker}: ${event.error ?? ''}` });

@@ -14,14 +14,16 @@ export interface TimeWindow {
   to: number;
 }
 
-/** Units of `node` (or of every train step) per worker, in the order they started. */
+/** Units of `node` (or of every train step) per worker, in the order they started; a group unit is on every member's lane. */
 export function lanesOf(state: RunState, node?: string): Lane[] {
   const byWorker = new Map<string, UnitView[]>();
   for (const w of state.workers) byWorker.set(w.id, []);
   for (const u of state.units) {
     if (node !== undefined && u.node !== node) continue;
-    if (!byWorker.has(u.worker)) byWorker.set(u.worker, []);
-    byWorker.get(u.worker)!.push(u);
+    for (const w of u.workers ?? [u.worker]) {
+      if (!byWorker.has(w)) byWorker.set(w, []);
+      byWorker.get(w)!.push(u);
+    }
   }
   return [...byWorker.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([worker, units]) => ({ worker, units: units.sort((a, b) => a.start - b.start) }));
 }

@@ -178,3 +178,16 @@ test('a stop: the train step shows as stopped, not failed; its trials pause unti
   assert.ok(resumed.trials.every((t) => t.status === 'running'));
   assert.equal(resumed.finished, undefined);
 });
+
+test('a group unit (data parallelism) is drawn on every member worker\'s lane, not only the first', () => {
+  const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+  const events: RunEvent[] = [
+    { type: 'worker_up', time: at(0), worker: 'w0', pid: 1, backend: 'wasm', device: 'cpu' },
+    { type: 'worker_up', time: at(0), worker: 'w1', pid: 2, backend: 'wasm', device: 'cpu' },
+    { type: 'unit_started', time: at(1), node: 'search', trial: 0, epoch: 0, partition: 'all', worker: 'w0', workers: ['w0', 'w1'], seq: 0 },
+    { type: 'unit_finished', time: at(3), node: 'search', trial: 0, epoch: 0, partition: 'all', worker: 'w0', workers: ['w0', 'w1'], seq: 0, status: 'completed', seconds: 2 },
+  ] as RunEvent[];
+  const state = runStateOf(events);
+  const lanes = lanesOf(state, 'search');
+  assert.deepEqual(lanes.map((l) => [l.worker, l.units.map((u) => u.seq)]), [['w0', [0]], ['w1', [0]]]);
+});
