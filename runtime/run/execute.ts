@@ -243,6 +243,14 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
             stopRequested: options.stopRequested,
           };
           const warn = (message: string) => bus.emit({ type: 'log', level: 'warn', message: `${node.id}: ${message}` });
+          // Only hopper and task parallelism have a visit order to repeat; say so rather than ignore the flag.
+          if (replay && strategy.kind !== 'hopper' && strategy.kind !== 'task') {
+            warn(
+              strategy.kind === 'hybrid'
+                ? '--replay repeats a model hopper visit order, and hybrid parallelism decides when trials leave hopping as it goes: this step runs as planned (its results still follow from the seed)'
+                : `--replay repeats a model hopper visit order; ${strategy.kind} parallelism trains each trial on every worker at once, so there is no order to repeat and the results follow from the seed alone`,
+            );
+          }
           const result: TrainNodeResult =
             strategy.kind === 'data'
               ? await runGroupNode({ ...common, strategy: dataParallel(strategy, common.data) })

@@ -31,6 +31,13 @@ test('parallelism: data trains one trial at a time on both workers; units are ep
   assert.equal(finished.status, 'completed');
   assert.equal(finished.bytes_moved, trials.reduce((n, t) => n + t.bytes_moved, 0));
   assert.ok(finished.best && finished.best.objective! > 0.5, JSON.stringify(finished.best));
+
+  // --replay of a data-parallel run: nothing to repeat, said so, and the same results from the seed.
+  const replay = startRun([spec, '--run-dir', join(dirname(spec), 'run-replay'), '--replay', join(dirname(spec), 'run')]);
+  assert.equal(await replay.done, 0, replay.stderr());
+  assert.ok(replay.events.some((e) => e.type === 'log' && e.level === 'warn' && /no order to repeat/.test(e.message)));
+  const finals = (es: typeof events) => es.flatMap((e) => (e.type === 'trial_finished' ? [[e.trial, e.metrics]] : []));
+  assert.deepEqual(finals(replay.events), finals(events));
 });
 
 test('data parallelism survives kill -9 of a worker: the epoch runs again on the workers left', async () => {
