@@ -73,6 +73,17 @@ test('hopper: a checkpoint per unit and a read per expected change of worker; wi
   assert.ok(Math.abs(h.bytes / MEASURED.hopper - 1) < 0.1, `estimate ${h.bytes} B, measured ${MEASURED.hopper} B`);
 });
 
+test('hopper with 8 configurations, as bench/results/hopper.md measured it: 21 reads on 2 workers, 1 on 1', () => {
+  // 8 configurations, 2 epochs, one partition per worker; the checkpoints written are exact, the reads expected.
+  const two = hopperMoved({ ...bench, configurations: 8, validationRows: 600 });
+  assert.deepEqual([two.writes, two.reads], [32, 20]);
+  assert.ok(Math.abs((32 + 21) / (two.writes + two.reads) - 1) < 0.1);
+  // One worker keeps 6 of the 8 models: a model comes back to find its place taken a quarter of the time.
+  const one = hopperMoved({ ...bench, configurations: 8, workers: 1, partitions: 1 });
+  assert.deepEqual([one.writes, one.reads], [16, 2]);
+  assert.ok(Math.abs((16 + 1) / (one.writes + one.reads) - 1) < 0.1);
+});
+
 test('hopper reads: partitions shared by a worker, one worker, more models than a worker keeps', () => {
   // 4 partitions on 2 workers: the next partition is on the other worker 2 times in 3, across an epoch's end 1 in 2.
   assert.ok(Math.abs(hopperReads({ configurations: 1, workers: 2, partitions: 4, epochs: 1 }) - 3 * (2 / 3)) < 1e-12);
