@@ -81,7 +81,7 @@ async function transportsPart(log, figures) {
       rows,
     },
     notes: [
-      `Transports: the runtime links workers with a Unix socket per pair. Fastest median per size in this run: ${fastest.join('; ')}. Relaying through the driver over Node's IPC channel pays a second hop and V8 serialisation; the /dev/shm file pays a write and a read system call per payload plus a socket frame saying where it lies, and needs files managed per pair. Small vectors are latency-bound and their order changes between runs on a loaded machine (see the min–max); for large ones the socket leads.`,
+      `Transports: the runtime links workers with a Unix socket per pair. Fastest median per size in this run: ${fastest.join('; ')}. Relaying through the driver over Node's IPC channel pays a second hop and V8 serialisation; the /dev/shm file pays a write and a read system call per payload plus a socket frame saying where it lies, and needs files managed per pair. Small vectors are latency-bound, and on a shared machine the order changes between runs (see the min–max and earlier results).`,
     ],
   };
 }
@@ -149,6 +149,9 @@ function timePart(root, scratch, log, figures) {
     log(`time: round ${round + 1}/${ROUNDS}`);
   }
   const sync = Object.values(estimates)[0].sync;
+  const one = figures.time['1 configuration'];
+  const measuredOne = summarize(one.data.map((x, i) => x / one.hopper[i])).median;
+  const plannedOne = estimates['1 configuration'].data / estimates['1 configuration'].hopper;
   return {
     table: {
       title: 'Train step seconds: data parallelism (all-reduce) against model hopping, 2 workers',
@@ -163,7 +166,7 @@ function timePart(root, scratch, log, figures) {
       }),
     },
     notes: [
-      "Time: with 2 workers on 2 shared cores, a data-parallel step of this small MLP costs more than a whole-batch step on one worker: each member computes its half of the batch, then waits in the all-reduce for the slower member far longer than the exchange itself takes (see the transport table). The plan charges sync_step_s for each synchronised step on top of the bytes (dlc calibrate measures it: two processes doing the same work per step and waiting for each other); the measured times also include each run's fixed costs (loading the data, starting the models, validation), which the estimates leave out.",
+      `Time: for 1 configuration data parallelism took ${r2(measuredOne)}× hopper's time (hopper leaves a worker idle), the plan estimated ${r2(plannedOne)}×. A data-parallel step of this small MLP splits a few milliseconds of compute in two, then waits in the all-reduce for the slower member longer than the exchange itself takes (see the transport table); the plan charges sync_step_s (${sync.value * 1000} ms, ${sync.from}) for each synchronised step on top of the bytes, which dlc calibrate measures as two processes doing the same work per step and waiting for each other. The plan sizes every configuration as the largest (784-128-10), so it overestimates the 2-configuration search; measured times also include each run's fixed costs (loading the data, starting the models), which the estimates leave out.`,
     ],
   };
 }
