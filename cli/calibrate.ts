@@ -1,12 +1,18 @@
 import { arch, availableParallelism, cpus, platform, totalmem } from 'node:os';
 import { CONSTANT_NAMES, DEFAULT_CONSTANTS, type MachineConstants } from '../compiler/cost/constants.js';
-import { formatBytes } from '../compiler/cost/format.js';
+import { formatBytes, formatSeconds } from '../compiler/cost/format.js';
 import { CALIBRATION_FORMAT, type CalibrationFile, calibrationPath, readCalibration, writeCalibration } from '../runtime/calibrate/cache.js';
 import type { CommandContext } from './commands.js';
 import { UsageError } from './usage-error.js';
 
 const show = (name: string, v: number): string =>
-  name === 'train_flops_per_s' ? `${(v / 1e9).toPrecision(3)} Gflop/s` : name.endsWith('_per_s') ? `${formatBytes(v)}/s` : `${Math.round(v)} B`;
+  name === 'train_flops_per_s'
+    ? `${(v / 1e9).toPrecision(3)} Gflop/s`
+    : name.endsWith('_per_s')
+      ? `${formatBytes(v)}/s`
+      : name.endsWith('_s')
+        ? formatSeconds(v)
+        : `${Math.round(v)} B`;
 
 function table(file: CalibrationFile | undefined): string {
   const lines: string[] = [];
@@ -38,7 +44,7 @@ export default async function calibrateCommand(ctx: CommandContext): Promise<num
   }
   if (!path) throw new UsageError('dlc calibrate: neither XDG_CACHE_HOME nor HOME is set, so there is nowhere to cache the measurements');
   const { calibrate } = await import('../runtime/calibrate/measure.js');
-  ctx.stderr.write('measuring read, sort, hash and send rates and training throughput (a few seconds)...\n');
+  ctx.stderr.write('measuring read, sort, hash and send rates, training throughput and synchronisation (a few seconds)...\n');
   const result = await calibrate({ onStep: (name) => ctx.stderr.write(`  ${name}\n`) });
   const constants = { ...DEFAULT_CONSTANTS, ...result.constants } as MachineConstants;
   const file: CalibrationFile = {

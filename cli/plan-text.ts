@@ -73,6 +73,11 @@ export function explainDecision(node: PlanNode): string[] {
     a.note ?? '',
   ]);
   lines.push(...table(header, rows).map((l) => `    ${l}`));
+  const references = d.alternatives.filter((a) => a.reference);
+  if (references.length) {
+    lines.push('    bytes moved against Cerebro (VLDB 2020, Table 2):');
+    for (const a of references) lines.push(`      ${a.strategy}: ${a.reference}`);
+  }
   const inputs = Object.entries(d.inputs).map(([k, v]) => [k, formatInput(v), v.from, v.note ?? '']);
   lines.push('    inputs:', ...table(['name', 'value', 'from', 'note'], inputs).map((l) => `      ${l}`));
   return lines;
@@ -91,6 +96,8 @@ function formatInput(i: DecisionInput): string {
       return formatBytes(v);
     case 'B/s':
       return `${formatBytes(v)}/s`;
+    case 's':
+      return formatSeconds(v);
     case 'flop/s':
       return `${(v / 1e9).toPrecision(3)} Gflop/s`;
     case 'flop':

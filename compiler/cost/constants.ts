@@ -16,6 +16,12 @@ export interface MachineConstants {
   hash_index_bytes_per_row: number;
   /** Floating-point operations per second one worker's training backend sustains. */
   train_flops_per_s: number;
+  /**
+   * Seconds one synchronous step of a group of workers costs beyond its compute and its bytes: the round
+   * trip of the exchange and the wait for the slowest member. Paid once per mini-batch by synchronous data
+   * parallelism and parameter servers, once per averaging round, once per pipeline flush.
+   */
+  sync_step_s: number;
 }
 
 export type ConstantName = keyof MachineConstants;
@@ -26,6 +32,7 @@ export const CONSTANT_NAMES: readonly ConstantName[] = [
   'send_bytes_per_s',
   'hash_index_bytes_per_row',
   'train_flops_per_s',
+  'sync_step_s',
 ];
 
 /**
@@ -34,7 +41,10 @@ export const CONSTANT_NAMES: readonly ConstantName[] = [
  * replaces these with this machine's own rates. The index size is what a JavaScript Map keeps alive per
  * row (measured at 58–63 bytes on Node 20);
  * the training rate is of the order of one core of the WebAssembly backend (5–10 Gflop/s measured on dense
- * and convolutional models).
+ * and convolutional models). The synchronisation cost is what `dlc calibrate` measured on a 2-core machine
+ * shared with other work (4–5 ms; bench/results/parallel.md profiled 6–8 ms of waiting per all-reduce step
+ * there): a busy machine's figure, so that without a calibration the planner does not promise a speed-up
+ * from splitting small steps that such a machine does not deliver. An idle machine measures far less.
  */
 export const DEFAULT_CONSTANTS: Readonly<MachineConstants> = {
   read_bytes_per_s: 200e6,
@@ -43,6 +53,7 @@ export const DEFAULT_CONSTANTS: Readonly<MachineConstants> = {
   send_bytes_per_s: 200e6,
   hash_index_bytes_per_row: 60,
   train_flops_per_s: 5e9,
+  sync_step_s: 5e-3,
 };
 
 /** What the host knows about the machine the plan is for. */

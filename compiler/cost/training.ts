@@ -1,69 +1,39 @@
 /**
- * The training-parallelism cost model (shared/design COST-MODELS.md): bytes moved and storage over a
- * whole run, from the Cerebro paper (VLDB 2020, Table 2 with its errata), with k epochs, |S|
- * configurations, p workers, m model bytes, ⟨D⟩ dataset bytes and |D|/b mini-batches per epoch:
+ * The training-parallelism cost model (shared/design COST-MODELS.md): for every strategy, the bytes dlc
+ * moves between workers over the run (training-traffic.ts, counted as the runtime counts them), the data
+ * it stores, and the seconds it should take; beside each, Cerebro's formula for the same strategy
+ * (cerebro.ts) and why the two differ.
  *
- *   model hopper (MOP)             k·m·p·|S| + m·|S|                 storage ⟨D⟩ (partitioned)
- *   task parallel, full replicas   p·⟨D⟩ + m·|S|                     storage p·⟨D⟩
- *   task parallel, remote reads    k·|S|·⟨D⟩ + m·|S|                 storage ⟨D⟩
- *   model averaging / BSP          2·k·m·p·|S|                       storage ⟨D⟩
- *   parameter server               2·k·m·p·|S|·|D|/(b·p)             storage ⟨D⟩
- *   all-reduce                     2·k·m·(p−1)·|S|·|D|/(b·p)         storage ⟨D⟩
- *
- * Seconds add the compute (k·|S|·|D| examples at ~3× the forward flops, over the workers a strategy keeps
- * busy) to the time the bytes take at the calibrated send rate: spread over all workers' links for
- * hopper and all-reduce, through one link for a parameter server, a driver that averages, or a store
- * that sends every copy. Pure functions.
+ * Seconds add up, per strategy:
+ * - compute: k·|S|·|D| examples at ~3× the forward flops, over the workers the strategy keeps busy (a
+ *   pipeline also pays its bubble, 1 + (stages − 1)/micro-batches);
+ * - bytes: the checkpoints and messages at the calibrated send rate, spread over the workers that write
+ *   or send them at once (one link for a parameter server, whose member 0 every step goes through);
+ * - synchronisation: sync_step_s per synchronised step (a data-parallel mini-batch, an averaging round, a
+ *   pipeline's flush), the round trip and the wait for the slowest member that bytes alone do not show;
+ * - data: each worker loading what it trains on (its partitions, or the whole data under task parallelism,
+ *   again every epoch when a copy does not fit) at the calibrated read rate;
+ * - spill: a pipeline with more stages than workers swaps the training state of the stages that do not fit
+ *   through host memory every mini-batch (Hydra).
+ * Pure functions.
  */
+import { CEREBRO_FORMULA, allReduceTraffic, averagingTraffic, hopperTraffic, parameterServerTraffic, type RunShape, taskRemoteTraffic, taskReplicaTraffic } from './cerebro.js';
 import type { MachineConstants } from './constants.js';
-import { formatBytes, formatRatio, formatSeconds } from './format.js';
+import { formatBytes, formatCount, formatRatio, formatSeconds } from './format.js';
+import { allReduceMoved, averagingMoved, averagingRounds, hopperMoved, type Moved, parameterServerMoved, pipelineMoved, type StateShape, stepsPerEpoch, taskMoved } from './training-traffic.js';
 
 export type TrainingStrategy = 'hopper' | 'task' | 'data' | 'model' | 'hybrid';
 export type DataSync = 'allreduce' | 'parameter_server' | 'async' | 'ssp' | 'average';
 
-export interface RunShape {
-  /** |S|: configurations trained. */
-  configurations: number;
-  /** p */
-  workers: number;
-  /** k */
-  epochs: number;
-  /** m: bytes of one model's weights. */
-  modelBytes: number;
-  /** ⟨D⟩ */
-  datasetBytes: number;
-  /** |D| */
-  datasetRows: number;
-  /** b */
-  batchSize: number;
-  /** Hopper's partitions; Cerebro has one per worker. */
-  partitions?: number;
-}
-
-/** Bytes moved over a run and bytes stored, per the table above. */
-export interface Traffic {
-  bytesMoved: number;
-  storage: number;
-}
-
-export function hopperTraffic(r: RunShape): Traffic {
-  const visits = r.partitions ?? r.workers;
-  return { bytesMoved: r.epochs * r.modelBytes * visits * r.configurations + r.modelBytes * r.configurations, storage: r.datasetBytes };
-}
-export function taskReplicaTraffic(r: RunShape): Traffic {
-  return { bytesMoved: r.workers * r.datasetBytes + r.modelBytes * r.configurations, storage: r.workers * r.datasetBytes };
-}
-export function taskRemoteTraffic(r: RunShape): Traffic {
-  return { bytesMoved: r.epochs * r.configurations * r.datasetBytes + r.modelBytes * r.configurations, storage: r.datasetBytes };
-}
-export function averagingTraffic(r: RunShape): Traffic {
-  return { bytesMoved: 2 * r.epochs * r.modelBytes * r.workers * r.configurations, storage: r.datasetBytes };
-}
-export function parameterServerTraffic(r: RunShape): Traffic {
-  return { bytesMoved: (2 * r.epochs * r.modelBytes * r.workers * r.configurations * r.datasetRows) / (r.batchSize * r.workers), storage: r.datasetBytes };
-}
-export function allReduceTraffic(r: RunShape): Traffic {
-  return { bytesMoved: (2 * r.epochs * r.modelBytes * (r.workers - 1) * r.configurations * r.datasetRows) / (r.batchSize * r.workers), storage: r.datasetBytes };
+/** What the runtime saves and exchanges of one model (the largest configuration). */
+export interface ModelState {
+  /** One checkpoint file (checkpoint-size.ts). */
+  checkpointBytes: number;
+  trainableValues: number;
+  /** Weights and optimizer state, as a model-averaging round sums them. */
+  stateValues: number;
+  /** The optimizer's name, for the notes. */
+  optimizer: string;
 }
 
 export interface TrainingModelInput {
@@ -73,12 +43,16 @@ export interface TrainingModelInput {
   epochs: number;
   /** Weights of the largest configuration; null when the model's size is unknown (a module, a command). */
   modelBytes: number | null;
+  /** Checkpoint and exchange sizes of the largest configuration; null when its size is unknown. */
+  state: ModelState | null;
   /** Training memory of the largest configuration on one device; null when unknown. */
   footprint: number | null;
   /** Memory one worker (device) may use. */
   deviceBudget: number;
   datasetBytes: number | null;
   datasetRows: number | null;
+  /** Held-out rows scored after every epoch; 0 when the step has none. */
+  validationRows: number;
   /** The batch size for memory (the largest) and for counting mini-batches (the smallest). */
   batchSize: { largest: number; smallest: number };
   /** Training flops per example (≈ 3 × forward); null when unknown. */
@@ -86,8 +60,12 @@ export interface TrainingModelInput {
   partitions: number;
   /** The data is already partitioned (a glob, `partitioned_by`): replicating it is against its grain. */
   dataPartitioned: boolean;
-  /** Model parallelism: the fewest stages that fit, null when a single layer does not fit a device. */
-  stages: { stages: number; microbatches: number; boundaryBytesPerExample: number } | null;
+  /**
+   * Model parallelism; null when a single layer does not fit a device. `stages` as planned, `cut` what the
+   * runtime cuts the model into on these workers (no more stages than workers), `needed` the fewest stages
+   * that each fit a device, `boundaries` the values per example crossing each of the cut's boundaries.
+   */
+  stages: { stages: number; cut: number; needed: number; microbatches: number; boundaries: number[] } | null;
   constants: MachineConstants;
 }
 
@@ -99,6 +77,8 @@ export interface TrainingAlternative {
   bytesMoved: number | null;
   storage: number | null;
   note: string;
+  /** Cerebro's formula for the strategy, its value here, and why dlc's count differs. */
+  reference?: { bytes: number | null; text: string };
 }
 
 /** The alternatives `auto` chooses among, and those only a user may ask for. */
@@ -110,6 +90,10 @@ export function fitsDevice(input: Pick<TrainingModelInput, 'footprint' | 'device
   return input.footprint === null ? null : input.footprint <= input.deviceBudget;
 }
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+/** Expected counts such as hopper's reads are not whole: one decimal. */
+const about = (n: number): string => (Number.isInteger(n) ? formatCount(n) : `~${n.toFixed(1)}`);
+
 /** Every alternative's estimate. `extra` adds rows for strategies only a user may ask for. */
 export function estimateTraining(input: TrainingModelInput, extra: readonly string[] = []): TrainingAlternative[] {
   const S = input.configurations;
@@ -117,83 +101,91 @@ export function estimateTraining(input: TrainingModelInput, extra: readonly stri
   const c = input.constants;
   const fits = fitsDevice(input);
   const tooBig = fits === false ? `the model needs ~${formatBytes(input.footprint!)} to train, more than the ${formatBytes(input.deviceBudget)} a device has` : undefined;
-  const shape: RunShape | null =
+  const b = input.batchSize.smallest;
+  const shape: StateShape | null =
+    S !== null && input.state !== null && input.datasetRows !== null
+      ? { configurations: S, workers: p, epochs: input.epochs, partitions: input.partitions, checkpointBytes: input.state.checkpointBytes, trainableValues: input.state.trainableValues, stateValues: input.state.stateValues, datasetRows: input.datasetRows, validationRows: input.validationRows, batchSize: b }
+      : null;
+  const cerebro: RunShape | null =
     S !== null && input.modelBytes !== null && input.datasetBytes !== null && input.datasetRows !== null
-      ? { configurations: S, workers: p, epochs: input.epochs, modelBytes: input.modelBytes, datasetBytes: input.datasetBytes, datasetRows: input.datasetRows, batchSize: input.batchSize.smallest, partitions: input.partitions }
+      ? { configurations: S, workers: p, epochs: input.epochs, modelBytes: input.modelBytes, datasetBytes: input.datasetBytes, datasetRows: input.datasetRows, batchSize: b, partitions: input.partitions }
       : null;
   // Compute of the whole run on one worker; each strategy divides it by the workers it keeps busy.
   const compute = S !== null && input.datasetRows !== null && input.flopsPerExample !== null ? (input.epochs * S * input.datasetRows * input.flopsPerExample) / c.train_flops_per_s : null;
-  const time = (busy: number, moved: number | null, links: number): number | null =>
-    compute === null || moved === null ? null : compute / busy + moved / (c.send_bytes_per_s * links);
-  const traffic = (t: Traffic | null) => ({ bytesMoved: t?.bytesMoved ?? null, storage: t?.storage ?? null });
-  const moved = (t: Traffic | null) => (t ? `moves ${formatBytes(t.bytesMoved)}` : 'bytes moved unknown');
+  const D = input.datasetBytes;
+  /** Seconds for a strategy: compute over `busy` workers, its bytes over `lanes`, its synchronised steps, each worker loading `loaded` bytes of data. */
+  const time = (busy: number, moved: Moved | null, lanes: number, loaded: number | null): number | null =>
+    compute === null || moved === null ? null : compute / busy + moved.bytes / (c.send_bytes_per_s * lanes) + moved.syncSteps * c.sync_step_s + (loaded ?? 0) / c.read_bytes_per_s;
+  const C = input.state ? formatBytes(input.state.checkpointBytes) : '?';
+  const m = input.modelBytes !== null ? formatBytes(input.modelBytes) : '?';
+  const opt = input.state?.optimizer ?? 'the optimizer';
+  const ref = (formula: string, t: { bytesMoved: number } | null, why: string) => ({ bytes: t?.bytesMoved ?? null, text: `Cerebro's ${formula}${t ? ` = ${formatBytes(t.bytesMoved)}` : ''} ${why}` });
+  const sync = (mv: Moved) => (mv.syncSteps > 0 ? `; ${plural(mv.syncSteps, 'synchronised step')} × ${formatSeconds(c.sync_step_s)} = ${formatSeconds(mv.syncSteps * c.sync_step_s)}` : '');
+  const idle = S !== null && S < p ? `; ${p - S} of ${p} workers idle` : '';
   const rows: TrainingAlternative[] = [];
 
   // Model hopper: each configuration trains on one worker at a time, so at most |S| workers are busy.
   {
-    const t = shape ? hopperTraffic(shape) : null;
+    const mv = shape ? hopperMoved(shape) : null;
     const busy = S === null ? p : Math.min(S, p);
-    const idle = S !== null && S < p ? `; ${p - S} of ${p} workers idle` : '';
     rows.push({
       strategy: 'hopper',
-      seconds: time(busy, t?.bytesMoved ?? null, p),
+      seconds: time(busy, mv, busy, D === null ? null : D / p),
       feasible: fits !== false,
-      ...traffic(t),
-      note: tooBig ?? `${moved(t)}, stores ${t ? formatBytes(t.storage) : 'the data'} once in ${input.partitions} partitions${idle}`,
+      bytesMoved: mv?.bytes ?? null,
+      storage: D,
+      note:
+        tooBig ??
+        (mv
+          ? `${plural(mv.writes, 'checkpoint write')} (one per unit) and ${about(mv.reads)} reads (a model reaching a worker that does not hold it) of ${C}: ${formatBytes(mv.bytes)}; the data stored once in ${plural(input.partitions, 'partition')}${idle}`
+          : `bytes moved unknown; the data stored once in ${plural(input.partitions, 'partition')}${idle}`),
+      reference: ref(CEREBRO_FORMULA.hopper, cerebro ? hopperTraffic(cerebro) : null, `counts one copy of the weights (m = ${m}) per hop; dlc moves checkpoints through the store, the weights with ${opt}'s state and a header (${C}), written after every unit and read when the model changes worker (expected reads assume a random partition order per epoch)`),
     });
   }
   // Task parallel: whole configurations per worker; rounds of p leave workers idle in the last one.
   {
-    const copyFits = input.datasetBytes !== null && input.datasetBytes <= input.deviceBudget;
-    const t = shape ? (copyFits ? taskReplicaTraffic(shape) : taskRemoteTraffic(shape)) : null;
+    const copyFits = D !== null && D <= input.deviceBudget;
+    const mv = shape ? taskMoved(shape) : null;
     const busy = S === null ? p : S / Math.ceil(S / p);
+    const holders = S === null ? p : Math.min(S, p);
+    // A copy that does not fit is read again every epoch of every configuration a worker trains.
+    const loaded = D === null ? null : copyFits ? D : D * input.epochs * (S === null ? 1 : Math.ceil(S / p));
     const how = copyFits
-      ? `a full copy on every worker: ${p} × ${formatBytes(input.datasetBytes!)} = ${formatBytes(p * input.datasetBytes!)} stored`
-      : input.datasetBytes !== null
-        ? `a copy (${formatBytes(input.datasetBytes)}) does not fit the ${formatBytes(input.deviceBudget)} per worker: every epoch reads the data remotely`
+      ? `every worker loads the whole data: ${holders} × ${formatBytes(D!)} = ${formatBytes(holders * D!)} held`
+      : D !== null
+        ? `a copy (${formatBytes(D)}) does not fit the ${formatBytes(input.deviceBudget)} per worker: every epoch reads the data again`
         : 'data size unknown';
-    const idle = S !== null && S < p ? `; ${p - S} of ${p} workers idle` : '';
+    const t = cerebro ? (copyFits ? taskReplicaTraffic(cerebro) : taskRemoteTraffic(cerebro)) : null;
     rows.push({
       strategy: 'task',
-      seconds: time(busy, t?.bytesMoved ?? null, copyFits ? 1 : p),
+      seconds: time(busy, mv, busy, loaded),
       feasible: fits !== false,
-      ...traffic(t),
-      note: tooBig ?? `${moved(t)}; ${how}${idle}`,
+      bytesMoved: mv?.bytes ?? null,
+      storage: D === null ? null : copyFits ? holders * D : D,
+      note: tooBig ?? `${mv ? `${plural(mv.writes, 'checkpoint write')} (one per epoch; a configuration stays on its worker) of ${C}: ${formatBytes(mv.bytes)}` : 'bytes moved unknown'}; ${how}${idle}`,
+      reference: ref(
+        copyFits ? CEREBRO_FORMULA.taskReplicas : CEREBRO_FORMULA.taskRemote,
+        t,
+        copyFits ? `counts copying the data to every worker; dlc's workers load it from the shared store (read, not moved between workers) and write a checkpoint per epoch` : `counts reading the data remotely every epoch; dlc's workers read it from the shared store (not moved between workers) and write a checkpoint per epoch`,
+      ),
     });
   }
   // Data parallel, all-reduce: every worker on every configuration, a ring exchange per mini-batch.
   {
-    const t = shape && p > 1 ? allReduceTraffic(shape) : shape ? { bytesMoved: 0, storage: shape.datasetBytes } : null;
+    const mv = shape ? allReduceMoved(shape) : null;
+    const steps = input.datasetRows !== null ? stepsPerEpoch(input.datasetRows, b) : null;
     rows.push({
       strategy: 'data',
-      seconds: time(p, t?.bytesMoved ?? null, p),
+      seconds: time(p, mv, p, D === null ? null : D / p),
       feasible: fits !== false,
-      ...traffic(t),
-      note: tooBig ?? `all-reduce of every mini-batch's gradients: ${moved(t)}`,
+      bytesMoved: mv?.bytes ?? null,
+      storage: D,
+      note: tooBig ?? (mv ? (p > 1 ? `all-reduce of every mini-batch's gradients (${formatCount(steps!)} per epoch; the group sends 2·(p−1) × ${m} each): ${formatBytes(mv.messages)}, and ${plural(mv.writes, 'checkpoint')}: ${formatBytes(mv.bytes)}${sync(mv)}` : `one worker: nothing to all-reduce; ${plural(mv.writes, 'checkpoint')}: ${formatBytes(mv.bytes)}`) : 'bytes moved unknown'),
+      reference: ref(CEREBRO_FORMULA.allReduce, cerebro ? allReduceTraffic(cerebro) : null, `is what one member sends (2·(p−1)/p of the gradients per mini-batch); the group sends p times that, plus a checkpoint per epoch`),
     });
   }
-  // Model parallel: a pipeline of stages per configuration; pipelines run side by side when workers allow.
-  {
-    const st = input.stages;
-    if (!st) {
-      rows.push({ strategy: 'model', seconds: null, feasible: input.footprint === null, bytesMoved: null, storage: null, note: input.footprint === null ? 'model size unknown' : 'a single layer does not fit one device' });
-    } else {
-      const pipelines = Math.max(1, Math.floor(p / st.stages));
-      const busyPipelines = S === null ? pipelines : Math.min(S, pipelines);
-      const bubble = 1 + (st.stages - 1) / st.microbatches;
-      const activationBytes = S !== null && input.datasetRows !== null ? 2 * input.epochs * S * input.datasetRows * (st.stages - 1) * st.boundaryBytesPerExample : null;
-      const seconds = compute === null || activationBytes === null ? null : (compute * bubble) / (st.stages * busyPipelines) + activationBytes / (c.send_bytes_per_s * busyPipelines);
-      const spill = st.stages > p ? `; ${st.stages} stages on ${p} workers: shards spill to host memory` : '';
-      rows.push({
-        strategy: 'model',
-        seconds,
-        feasible: true,
-        bytesMoved: activationBytes,
-        storage: input.datasetBytes,
-        note: `${st.stages} stage${st.stages === 1 ? '' : 's'} × ${st.microbatches} micro-batches (pipeline bubble ${formatRatio(bubble)}), ${busyPipelines} pipeline${busyPipelines === 1 ? '' : 's'}; activations sent ${activationBytes === null ? 'unknown' : formatBytes(activationBytes)}${spill}`,
-      });
-    }
-  }
+  rows.push(modelRow(input, shape, compute, tooBig));
+
   for (const name of extra) {
     if (rows.some((r) => r.strategy === name)) continue;
     if (name === 'hybrid') {
@@ -201,71 +193,74 @@ export function estimateTraining(input: TrainingModelInput, extra: readonly stri
       rows.push({ ...hop, strategy: 'hybrid', note: tooBig ?? `as hopper while at least ${Math.ceil(p / 2)} configurations remain, then data parallel for the survivors` });
       continue;
     }
-    const sync = name.slice('data/'.length);
-    const t = !shape ? null : sync === 'average' ? averagingTraffic(shape) : parameterServerTraffic(shape);
-    const why =
-      sync === 'average'
-        ? 'averaging models once per epoch converges poorly (Cerebro, Fig. 7)'
-        : sync === 'parameter_server'
-          ? 'every mini-batch through one server'
-          : 'asynchronous updates: not reproducible';
-    rows.push({ strategy: name, seconds: time(p, t?.bytesMoved ?? null, 1), feasible: fits !== false, ...traffic(t), note: tooBig ?? `${moved(t)}; ${why}` });
+    const kind = name.slice('data/'.length);
+    if (kind === 'average') {
+      const mv = shape ? averagingMoved(shape) : null;
+      const rounds = input.datasetRows !== null ? averagingRounds({ datasetRows: input.datasetRows, workers: p, batchSize: b }) : null;
+      rows.push({
+        strategy: name,
+        seconds: time(p, mv, p, D === null ? null : D / p),
+        feasible: fits !== false,
+        bytesMoved: mv?.bytes ?? null,
+        storage: D,
+        note: tooBig ?? `${mv ? `${rounds} averaging rounds per epoch, each an all-reduce of the weights and ${opt}'s state: ${formatBytes(mv.messages)}, and ${plural(mv.writes, 'checkpoint')}: ${formatBytes(mv.bytes)}` : 'bytes moved unknown'}; averaging models converges poorly (Cerebro, Fig. 7)`,
+        reference: ref(CEREBRO_FORMULA.averaging, cerebro ? averagingTraffic(cerebro) : null, `counts one exchange of the weights per epoch; dlc averages ${rounds ?? 'several'} times per epoch (sub-epochs), with the optimizer's state, by ring all-reduce`),
+      });
+      continue;
+    }
+    const mv = shape ? parameterServerMoved(shape) : null;
+    const why = kind === 'parameter_server' ? 'every mini-batch through one server' : kind === 'ssp' ? 'bounded staleness: not reproducible' : 'asynchronous updates: not reproducible';
+    rows.push({
+      strategy: name,
+      // Every push and answer goes through the server's one link.
+      seconds: time(p, mv, 1, D === null ? null : D / p),
+      feasible: fits !== false,
+      bytesMoved: mv?.bytes ?? null,
+      storage: D,
+      note: tooBig ?? `${mv ? `${p - 1} of ${p} members push gradients to member 0 and pull the weights every step: ${formatBytes(mv.messages)}, and ${plural(mv.writes, 'checkpoint')}: ${formatBytes(mv.bytes)}${sync(mv)}` : 'bytes moved unknown'}; ${why}`,
+      reference: ref(CEREBRO_FORMULA.parameterServer, cerebro ? parameterServerTraffic(cerebro) : null, `counts p members pushing and pulling m per mini-batch; dlc's server is member 0, so p − 1 do, plus the weights broadcast at each epoch's start and end and a checkpoint per epoch`),
+    });
   }
   return rows;
 }
 
-/** How much cheaper task parallelism must be estimated for `auto` to prefer it to model hopper. */
-export const TASK_MARGIN = 0.05;
-
-export interface TrainingChoice {
-  strategy: 'hopper' | 'task' | 'data' | 'model';
-  reason: string;
-  /** False when nothing can train this model (a single layer is bigger than a device). */
-  feasible: boolean;
-}
-
 /**
- * The decision rules of COST-MODELS.md, in order: a model that does not fit a device needs model
- * parallelism; |S| < p/2 leaves most workers idle under hopper or task, so data parallelism (all-reduce);
- * otherwise model hopper, or task parallelism when |S| ≥ p, a full copy fits each worker, the data is not
- * already partitioned and the copies cost less than the hops. Model averaging and asynchronous or
- * parameter-server training are never chosen here.
+ * Model parallel: a pipeline of stages per configuration; pipelines run side by side when workers allow.
+ * The runtime never cuts more stages than there are workers, so on one worker the "pipeline" is one stage
+ * doing all the work, with the parts of each checkpoint written and joined on top: never faster than
+ * training on that worker. Stages needed beyond the workers spill through host memory.
  */
-export function chooseTrainingStrategy(input: TrainingModelInput, alternatives: TrainingAlternative[]): TrainingChoice {
+function modelRow(input: TrainingModelInput, shape: StateShape | null, compute: number | null, tooBig: string | undefined): TrainingAlternative {
+  const st = input.stages;
   const S = input.configurations;
   const p = input.workers;
-  const row = (s: string) => alternatives.find((a) => a.strategy === s)!;
-  if (fitsDevice(input) === false) {
-    const model = row('model');
-    if (!model.feasible) return { strategy: 'model', feasible: false, reason: `the model needs ~${formatBytes(input.footprint!)} to train and not even one layer fits the ${formatBytes(input.deviceBudget)} of a device` };
-    return { strategy: 'model', feasible: true, reason: `the model needs ~${formatBytes(input.footprint!)} to train, more than the ${formatBytes(input.deviceBudget)} of one device: model parallelism over ${input.stages!.stages} stages, the fewest that fit` };
-  }
-  if (S === null) return { strategy: 'hopper', feasible: true, reason: `the search decides how many configurations to train as it goes; model hopper keeps the ${p} workers busy while many run (\`hybrid\` would switch to data parallel once fewer than ${Math.ceil(p / 2)} remain)` };
-  if (p === 1) return { strategy: 'hopper', feasible: true, reason: 'one worker: every strategy trains the configurations one after another; hopper needs no copies and no synchronisation' };
-  if (S < p / 2) {
-    return { strategy: 'data', feasible: true, reason: `${S} configuration${S === 1 ? '' : 's'} on ${p} workers (|S| < p/2): hopper or task parallelism would leave ${p - S} workers idle, so every worker trains each configuration, all-reducing gradients per mini-batch` };
-  }
-  const hopper = row('hopper');
-  const task = row('task');
-  const copyFits = input.datasetBytes !== null && input.datasetBytes <= input.deviceBudget;
-  const data = input.dataPartitioned ? 'the data is partitioned' : input.datasetBytes === null ? 'the data size is unknown' : !copyFits ? `the data (${formatBytes(input.datasetBytes)}) is larger than one worker's ${formatBytes(input.deviceBudget)}` : undefined;
-  const base = `${S} configurations on ${p} workers (|S| ≥ p/2)`;
-  if (data !== undefined || S < p) {
-    const why = data ?? `fewer configurations than workers leave task parallelism ${p - S} idle`;
-    return { strategy: 'hopper', feasible: true, reason: `${base} and ${why}: model hopper trains them all at once on one partitioned copy${hopper.bytesMoved !== null ? `, moving ${formatBytes(hopper.bytesMoved)} of models` : ''}` };
-  }
-  // Both qualify. Task parallelism is taken only when clearly cheaper: within TASK_MARGIN the estimates
-  // cannot tell the two apart, and hopper stores the data once.
-  const cheaperTask = task.seconds !== null && hopper.seconds !== null && task.seconds < hopper.seconds * (1 - TASK_MARGIN);
-  const copies = `${p} full copies of the data (${formatBytes(p * input.datasetBytes!)})`;
-  if (cheaperTask) {
-    return { strategy: 'task', feasible: true, reason: `${base}, and a full copy of the data fits each worker: task parallelism is as fast and converges as well; its ${copies} cost ${formatSeconds(task.seconds!)} in all against ${formatSeconds(hopper.seconds!)} for model hopper` };
-  }
-  const close = task.seconds !== null && hopper.seconds !== null && task.seconds < hopper.seconds;
-  const cmp = close
-    ? `; task parallelism would be about as fast (${formatSeconds(task.seconds!)}) but keeps ${copies}`
-    : hopper.bytesMoved !== null && task.bytesMoved !== null
-      ? `: it moves ${formatBytes(hopper.bytesMoved)} of models where task parallelism would send ${copies}, ${formatBytes(task.bytesMoved)} in all`
-      : `, where task parallelism would need ${copies}`;
-  return { strategy: 'hopper', feasible: true, reason: `${base}: model hopper stores the data once, partitioned${cmp}` };
+  const c = input.constants;
+  if (!st) return { strategy: 'model', seconds: null, feasible: input.footprint === null, bytesMoved: null, storage: null, note: input.footprint === null ? 'model size unknown' : 'a single layer does not fit one device' };
+  const pipelines = Math.max(1, Math.floor(p / st.cut));
+  const busy = S === null ? pipelines : Math.min(S, pipelines);
+  const bubble = 1 + (st.cut - 1) / st.microbatches;
+  const mv = shape ? pipelineMoved(shape, { stages: st.cut, microbatches: st.microbatches, boundaries: st.boundaries }) : null;
+  const steps = shape ? shape.configurations * shape.epochs * stepsPerEpoch(shape.datasetRows, shape.batchSize) : null;
+  const spilled = st.needed > st.cut && input.footprint !== null && steps !== null ? steps * 2 * input.footprint * ((st.needed - st.cut) / st.needed) : 0;
+  const seconds =
+    compute === null || mv === null
+      ? null
+      : (compute * bubble) / (st.cut * busy) + (mv.bytes + spilled) / (c.send_bytes_per_s * busy) + (mv.syncSteps * c.sync_step_s) / busy + (input.datasetBytes ?? 0) / c.read_bytes_per_s;
+  const cutNote = st.cut < st.stages ? `; ${st.stages} stages planned, cut into ${st.cut} on ${p} worker${p === 1 ? '' : 's'}${st.cut === 1 ? ': one worker does all the work' : ''}` : '';
+  const spill = spilled > 0 ? `; ${st.needed} stages needed on ${p} workers: shards spill to host memory, ${formatBytes(spilled)} swapped` : '';
+  const activations = mv ? formatBytes(mv.messages) : 'unknown';
+  return {
+    strategy: 'model',
+    seconds,
+    feasible: true,
+    bytesMoved: mv?.bytes ?? null,
+    storage: input.datasetBytes,
+    note: `${st.cut} stage${st.cut === 1 ? '' : 's'} × ${st.microbatches} micro-batches (pipeline bubble ${formatRatio(bubble)}), ${busy} pipeline${busy === 1 ? '' : 's'}; activations and their gradients sent ${activations}, checkpoint parts written, joined and written ${mv ? formatBytes(mv.bytes - mv.messages) : '?'}${cutNote}${spill}`,
+    reference: {
+      bytes: null,
+      text: st.boundaries.length
+        ? `Cerebro has no row for model parallelism; dlc sends, per example and epoch, the ${st.boundaries.map((a) => formatCount(a)).join(' + ')} values at the cut${st.boundaries.length === 1 ? '' : 's'} forward and their gradients back (held-out examples forward only), and writes each checkpoint in parts`
+        : 'Cerebro has no row for model parallelism; on one stage nothing crosses a cut, and dlc still writes each checkpoint in parts and joins them',
+    },
+  };
 }

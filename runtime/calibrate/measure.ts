@@ -1,6 +1,7 @@
 /**
  * `dlc calibrate`'s measurements: how fast this machine reads, sorts, hashes and sends table data, how
- * much memory a hash table's index costs per row, and how many flops the training backend sustains. Each
+ * much memory a hash table's index costs per row, how many flops the training backend sustains, and what
+ * a synchronous step between two worker processes costs beyond its work. Each
  * is the median of a few short rounds over a generated table of an int64-sized key and two float64
  * columns (24 bytes a row), the shape the join cost model reasons about.
  */
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ConstantName, MachineConstants } from '../../compiler/cost/constants.js';
+import { measureSyncStep } from './sync-step.js';
 
 const require = createRequire(import.meta.url);
 
@@ -30,6 +32,8 @@ export interface CalibrateOptions {
   rounds?: number;
   /** Skip loading TensorFlow.js (tests); train_flops_per_s is then not measured. */
   skipTraining?: boolean;
+  /** Synchronous steps per round for sync_step_s (default 200). */
+  syncSteps?: number;
   onStep?: (name: ConstantName) => void;
 }
 
@@ -199,6 +203,15 @@ export async function measureTraining(rounds: number): Promise<Measured> {
   return { value: median(rates), detail: `${m}×${k} by ${k}×${n} matrix products on the ${engine.backend} backend, median of ${rounds}` };
 }
 
+/** A synchronous step between two processes beyond its work (sync-step.ts). */
+export async function measureSync(steps: number, rounds: number): Promise<Measured> {
+  const m = await measureSyncStep(steps, rounds);
+  return {
+    value: m.seconds,
+    detail: `${steps} steps of two processes each working ${(m.workSeconds * 1e3).toPrecision(2)} ms and then waiting for the other's word over a pipe: time beyond the work, median of ${rounds}`,
+  };
+}
+
 /** Every constant, measured in turn. */
 export async function calibrate(opts: CalibrateOptions = {}): Promise<{ constants: Partial<MachineConstants>; details: Record<string, string> }> {
   const rows = opts.rows ?? 300_000;
@@ -223,5 +236,7 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<{ constant
     opts.onStep?.('train_flops_per_s');
     keep('train_flops_per_s', await measureTraining(rounds));
   }
+  opts.onStep?.('sync_step_s');
+  keep('sync_step_s', await measureSync(opts.syncSteps ?? 200, rounds));
   return { constants, details };
 }

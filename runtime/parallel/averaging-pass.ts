@@ -6,6 +6,7 @@
  * all. One all-reduce of the model (and its optimizer state) per round instead of one of the gradients per
  * mini-batch: far fewer bytes, and the convergence Cerebro (Fig. 7) found poor.
  */
+import { AVERAGING_ROUNDS } from '../../compiler/cost/runtime-facts.js';
 import type { Tf } from '../engine/index.js';
 import { captureOptimizerState, restoreOptimizerState, type OptimizerState } from '../training/optimizer-state.js';
 import { deriveSeed } from '../training/seeds.js';
@@ -18,7 +19,7 @@ import type { Mesh } from './mesh.js';
 import { batchCount } from './shards.js';
 
 /** Sub-epochs per epoch when the step does not say. */
-export const DEFAULT_ROUNDS = 4;
+export const DEFAULT_ROUNDS = AVERAGING_ROUNDS;
 
 export async function averagingPass(input: GroupPassInput & { rounds: number }): Promise<GroupPassOutcome> {
   const { tf, trainer, mesh } = input;

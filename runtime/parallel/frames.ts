@@ -3,8 +3,9 @@
  * the payload. The reader hands out each payload in a buffer of its own, filled as chunks arrive, so a
  * large payload costs one copy whatever the chunk size.
  */
+import { FRAME_BYTES } from '../../compiler/cost/runtime-facts.js';
 
-export const HEADER_BYTES = 8;
+export const HEADER_BYTES = FRAME_BYTES;
 
 /** One frame as a single buffer (a copy of `payload`). */
 export function encodeFrame(channel: number, payload: Uint8Array): Buffer {

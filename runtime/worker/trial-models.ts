@@ -3,6 +3,7 @@
  * worker that last trained it, the checkpoint it would load is the state already in memory, so loading is
  * skipped; otherwise the checkpoint is read from the store. Bounded so many trials cannot exhaust memory.
  */
+import { MODELS_KEPT_PER_WORKER } from '../../compiler/cost/runtime-facts.js';
 import type { Tf } from '../engine/index.js';
 import { bindTrainStep, createTrainer, disposeTrainer, loadCheckpoint, type Trainer } from '../training/index.js';
 import type { TrainStep } from '../../compiler/spec/types.js';
@@ -19,7 +20,7 @@ export class TrialModels {
 
   constructor(
     private readonly tf: Tf,
-    private readonly capacity = 6,
+    private readonly capacity = MODELS_KEPT_PER_WORKER,
   ) {}
 
   /** The trial's trainer at the state of `checkpoint` (fresh weights when null); bytes read from the store. */

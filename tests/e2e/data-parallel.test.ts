@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEvent, RunFinished, TrialFinished, UnitFinished, WorkerUp } from '../../runtime/events/types.js';
-import { readEvents, startRun, writeSpec } from './run-fixture.js';
+import { plannedBytes, readEvents, startRun, writeSpec } from './run-fixture.js';
 
 const completedUnits = (events: readonly RunEvent[]) => events.filter((e): e is UnitFinished => e.type === 'unit_finished' && e.status === 'completed');
 
@@ -31,6 +31,10 @@ test('parallelism: data trains one trial at a time on both workers; units are ep
   assert.equal(finished.status, 'completed');
   assert.equal(finished.bytes_moved, trials.reduce((n, t) => n + t.bytes_moved, 0));
   assert.ok(finished.best && finished.best.objective! > 0.5, JSON.stringify(finished.best));
+  // The plan estimates every configuration at the largest (32 units): that trial moved what it planned.
+  const perConfiguration = plannedBytes(join(dirname(spec), 'run'), 'data') / 2;
+  const largest = trials.find((t) => t.params.units === 32)!;
+  assert.ok(Math.abs(largest.bytes_moved / perConfiguration - 1) < 0.01, `measured ${largest.bytes_moved} B, planned ${perConfiguration} B`);
 
   // --replay of a data-parallel run: nothing to repeat, said so, and the same results from the seed.
   const replay = startRun([spec, '--run-dir', join(dirname(spec), 'run-replay'), '--replay', join(dirname(spec), 'run')]);

@@ -180,3 +180,11 @@ export const finalOf = (events: readonly RunEvent[]) =>
     .flatMap((e) => (e.type === 'trial_finished' ? [e] : []))
     .sort((a, b) => a.trial - b.trial)
     .map((e) => ({ trial: e.trial, status: e.status, metrics: e.metrics }));
+
+/** The plan's estimate of the bytes a strategy moves over the run (its training decision's alternative). */
+export function plannedBytes(runDir: string, strategy: string): number {
+  const plan = JSON.parse(readFileSync(join(runDir, 'plan.json'), 'utf8')) as { nodes: { op: string; decision?: { alternatives: { strategy: string; bytes_moved?: number | null }[] } }[] };
+  const bytes = plan.nodes.find((n) => n.op === 'train')?.decision?.alternatives.find((a) => a.strategy === strategy)?.bytes_moved;
+  assert.equal(typeof bytes, 'number', `the plan estimates the bytes ${strategy} moves`);
+  return bytes!;
+}

@@ -40,7 +40,8 @@ export function sizedInput(s: Sized | null, unit?: string): DecisionInput {
 export function constantInputs(m: PlanMachine, names: readonly (typeof CONSTANT_NAMES)[number][]): Record<string, DecisionInput> {
   const out: Record<string, DecisionInput> = {};
   for (const n of names) {
-    out[n] = { value: m.profile.constants[n], unit: n.endsWith('_per_s') ? (n === 'train_flops_per_s' ? 'flop/s' : 'B/s') : 'B', from: m.profile.from[n], ...(m.profile.from[n] === 'calibration' && m.profile.calibrated_at ? { note: `dlc calibrate, ${m.profile.calibrated_at}` } : {}) };
+    const unit = n.endsWith('_per_s') ? (n === 'train_flops_per_s' ? 'flop/s' : 'B/s') : n.endsWith('_s') ? 's' : 'B';
+    out[n] = { value: m.profile.constants[n], unit, from: m.profile.from[n], ...(m.profile.from[n] === 'calibration' && m.profile.calibrated_at ? { note: `dlc calibrate, ${m.profile.calibrated_at}` } : {}) };
   }
   return out;
 }

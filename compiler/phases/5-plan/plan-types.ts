@@ -48,6 +48,9 @@ export interface Alternative {
   /** Training: bytes moved over the whole run and bytes of data stored (the Cerebro table). */
   bytes_moved?: number | null;
   storage_bytes?: number | null;
+  /** Training: Cerebro's formula for the strategy, its value, and why dlc's count differs. */
+  reference?: string;
+  reference_bytes?: number | null;
 }
 
 /**

@@ -1,6 +1,9 @@
+import { checkpointOptimizerState, checkpointSize, type CheckpointSize, type OptimizerState } from '../../cost/checkpoint-size.js';
 import { estimateLayersModel, type ModelEstimate, optimizerSlots, pipelineStages, trainingMemory, type TrainingMemory } from '../../cost/model-memory.js';
 import { formatBytes, formatRatio, formatSeconds } from '../../cost/format.js';
-import { chooseTrainingStrategy, estimateTraining, type TrainingAlternative, type TrainingModelInput } from '../../cost/training.js';
+import { boundaryValues } from '../../cost/stage-cut.js';
+import { estimateTraining, type TrainingAlternative, type TrainingModelInput } from '../../cost/training.js';
+import { chooseTrainingStrategy } from '../../cost/training-choice.js';
 import type { DocPath } from '../../source/doc-path.js';
 import type { SearchSpec, SpaceEntry, TrainStep } from '../../spec/types.js';
 import type { AnalysisContext } from '../4-analyze/index.js';
@@ -52,6 +55,9 @@ export interface ModelFacts {
   why?: string;
   slots: number;
   optimizer: string;
+  /** What a checkpoint holds per trainable weight, the largest over the optimizers the search may pick. */
+  saved: OptimizerState;
+  checkpoint: CheckpointSize | null;
   memory: TrainingMemory | null;
   batch: { largest: number; smallest: number; from: 'declared' | 'default' };
   epochs: { value: number; from: 'declared' | 'default' };
@@ -76,16 +82,14 @@ export function modelFacts(step: TrainStep): ModelFacts {
   const slotsOf = names.map((n) => optimizerSlots(String(n), optSettings));
   const slots = slotsOf.length ? Math.max(...slotsOf) : 2;
   const optimizer = names.length === 1 ? String(names[0]) : names.join('|') || 'adam';
+  const states = names.map((n) => checkpointOptimizerState(String(n), optSettings));
+  const saved = states.length ? states.reduce((a, x) => (x.slots > a.slots || (x.slots === a.slots && x.scalars > a.scalars) ? x : a)) : checkpointOptimizerState('adam');
   const m = step.model;
-  if (!m.layers || !m.input_shape) return { model: null, why: m.module ? 'a module model: its size is known only when built' : m.command ? 'an external command trains the model' : 'no layers', slots, optimizer, memory: null, batch, epochs };
+  const base = { slots, optimizer, saved, checkpoint: null, memory: null, batch, epochs };
+  if (!m.layers || !m.input_shape) return { ...base, model: null, why: m.module ? 'a module model: its size is known only when built' : m.command ? 'an external command trains the model' : 'no layers' };
   const est = estimateLayersModel(m.input_shape, m.layers, (_layer, arg, v) => bound(s, v, SHRINKING.has(arg) ? 'min' : 'max'));
-  if (!est.ok) return { model: null, why: est.why, slots, optimizer, memory: null, batch, epochs };
-  return { model: est.model, slots, optimizer, memory: trainingMemory(est.model, slots, batch.largest), batch, epochs };
-}
-
-/** Values per example a layer hands the next, on average: where a stage boundary falls is not known yet. */
-function meanActivations(model: ModelEstimate): number {
-  return model.layers.length ? model.layers.reduce((a, l) => a + l.activations, 0) / model.layers.length : 0;
+  if (!est.ok) return { ...base, model: null, why: est.why };
+  return { ...base, model: est.model, checkpoint: checkpointSize(est.model, saved), memory: trainingMemory(est.model, slots, batch.largest) };
 }
 
 type RequestedTraining = { strategy: string; settings: DecisionSettings; path: DocPath };
@@ -116,6 +120,8 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
   const facts = modelFacts(step);
   const trainRef = stats.input(id, 'data', 'train');
   const data = trainRef ? stats.size(trainRef.target, trainRef.output) : { rows: null, bytes: null };
+  const validationRef = stats.input(id, 'data', 'validation');
+  const validation = validationRef ? stats.size(validationRef.target, validationRef.output).rows : null;
   const partitioned = trainRef ? stats.partitioned(trainRef.target, trainRef.output) : { partitioned: false };
   const p = machine.workers.value;
   const S = configurationCount(step.search);
@@ -127,20 +133,30 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
   const stageFit = facts.model ? pipelineStages(facts.model, facts.slots, facts.batch.largest, budget) : null;
   const stages = req.settings.stages ?? (stageFit ? Math.max(stageFit.stages, 2) : undefined);
   const microbatches = req.settings.microbatches ?? (stages !== undefined ? MICROBATCHES_PER_STAGE * stages : undefined);
+  // The runtime cuts no more stages than there are workers (or layers).
+  const cut = facts.model && stages !== undefined ? Math.max(1, Math.min(stages, p, facts.model.layers.length)) : undefined;
   const input: TrainingModelInput = {
     configurations: S,
     workers: p,
     epochs: facts.epochs.value,
     modelBytes,
+    state:
+      facts.model && facts.checkpoint
+        ? { checkpointBytes: facts.checkpoint.bytes, trainableValues: facts.model.trainable, stateValues: facts.checkpoint.values, optimizer: facts.optimizer }
+        : null,
     footprint,
     deviceBudget: budget,
     datasetBytes: data.bytes?.value ?? null,
     datasetRows: data.rows?.value ?? null,
+    validationRows: validation?.value ?? 0,
     batchSize: { largest: facts.batch.largest, smallest: facts.batch.smallest },
     flopsPerExample: facts.model ? 3 * facts.model.flops : null,
     partitions,
     dataPartitioned: partitioned.partitioned,
-    stages: stageFit && stages !== undefined && microbatches !== undefined ? { stages, microbatches, boundaryBytesPerExample: (stageFit.boundaryValues || meanActivations(facts.model!)) * 4 } : null,
+    stages:
+      stageFit && stages !== undefined && microbatches !== undefined && cut !== undefined
+        ? { stages, cut, needed: stageFit.stages, microbatches, boundaries: boundaryValues(facts.model!, cut) }
+        : null,
     constants: machine.profile.constants,
   };
   const sync = req.settings.sync;
@@ -190,23 +206,36 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
     batch_size: { value: facts.batch.largest, from: facts.batch.from, ...(facts.batch.largest !== facts.batch.smallest ? { note: `${facts.batch.smallest} to ${facts.batch.largest}; the largest for memory, the smallest for mini-batch counts` } : {}) },
     parameters: facts.model ? { value: facts.model.params, from: 'estimate', note: `from the layers and input_shape${step.search ? ', largest configuration' : ''}` } : { value: null, from: 'unknown', note: facts.why ?? 'unknown' },
     model_bytes: modelBytes !== null ? { value: modelBytes, unit: 'B', from: 'estimate', note: 'float32 weights' } : { value: null, unit: 'B', from: 'unknown' },
+    checkpoint_bytes: facts.checkpoint
+      ? { value: facts.checkpoint.bytes, unit: 'B', from: 'estimate', note: `weights + ${facts.optimizer} state (${facts.saved.slots} per trainable weight${facts.saved.scalars ? ` and ${facts.saved.scalars} scalars` : ''}) + header, as the runtime writes a checkpoint` }
+      : { value: null, unit: 'B', from: 'unknown', note: facts.why ?? 'unknown' },
     training_memory: facts.memory
       ? { value: facts.memory.total, unit: 'B', from: 'estimate', note: `weights ${formatBytes(facts.memory.parameters)} + gradients ${formatBytes(facts.memory.gradients)} + ${facts.optimizer} slots ${formatBytes(facts.memory.optimizer)} + activations at batch ${facts.batch.largest} ${formatBytes(facts.memory.activations)}` }
       : { value: null, unit: 'B', from: 'unknown', note: facts.why ?? 'unknown' },
     memory_per_worker: sizedInput(machine.memoryPerWorker, 'B'),
     'dataset.rows': sizedInput(data.rows, 'rows'),
     'dataset.bytes': sizedInput(data.bytes, 'B'),
+    ...(validation ? { 'validation.rows': sizedInput(validation, 'rows') } : {}),
     data_partitioned: partitioned.source
       ? { value: partitioned.partitioned, from: 'declared', note: partitioned.partitioned ? `source ${partitioned.source}: several files, or partitioned_by` : `source ${partitioned.source}: one file, no partitioned_by` }
       : { value: false, from: 'unknown', note: 'not traced to a source' },
     flops_per_example: input.flopsPerExample !== null ? { value: input.flopsPerExample, unit: 'flop', from: 'estimate', note: 'three times the forward pass' } : { value: null, unit: 'flop', from: 'unknown' },
-    ...constantInputs(machine, ['send_bytes_per_s', 'train_flops_per_s']),
+    ...constantInputs(machine, ['send_bytes_per_s', 'read_bytes_per_s', 'train_flops_per_s', 'sync_step_s']),
   };
   return {
     kind: 'training',
     strategy,
     requested: req.strategy,
-    alternatives: alternatives.map((a) => ({ strategy: a.strategy, cost: a.feasible ? a.seconds : null, unit: 's', feasible: a.feasible, note: a.note, bytes_moved: a.bytesMoved, storage_bytes: a.storage })),
+    alternatives: alternatives.map((a) => ({
+      strategy: a.strategy,
+      cost: a.feasible ? a.seconds : null,
+      unit: 's',
+      feasible: a.feasible,
+      note: a.note,
+      bytes_moved: a.bytesMoved,
+      storage_bytes: a.storage,
+      ...(a.reference ? { reference: a.reference.text, reference_bytes: a.reference.bytes } : {}),
+    })),
     reason: reason.endsWith('.') ? reason : `${reason}.`,
     settings,
     inputs,

@@ -4,6 +4,7 @@
  * features and the last stage the labels of the same mini-batches (the same files, order and seed); the
  * stages between them see only activations. The last stage reports the metrics.
  */
+import { SCORING_BATCH } from '../../../compiler/cost/runtime-facts.js';
 import type { Tf } from '../../engine/index.js';
 import type { ExampleArrays } from '../../training/batches.js';
 import type { PassMetrics } from '../../training/train-unit.js';
@@ -58,7 +59,7 @@ export async function trainPipelineEpoch(o: PipelineEpochOptions): Promise<Pipel
   const result: PipelineEpochResult = { examples, steps, ...(last ? { metrics: metricsOf(scorer, widths, totals.read()) } : {}) };
   if (o.validation) {
     const held = new StatTotals(tf, widths);
-    const feedOut = reads ? new BatchFeed(o.validation, stage.modelInputShape, 256, false, 0) : undefined;
+    const feedOut = reads ? new BatchFeed(o.validation, stage.modelInputShape, SCORING_BATCH, false, 0) : undefined;
     for (;;) {
       const batch = feedOut ? await feedOut.next() : undefined;
       const scored = await pipelineScore(tf, stage, mesh, batch);

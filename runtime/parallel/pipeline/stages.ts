@@ -1,9 +1,9 @@
 /**
- * Where a layers model is cut into pipeline stages: contiguous runs of layers with about equal parameter
- * counts (each stage holds its own weights, gradients and optimizer slots, which is what must fit a
- * device), each knowing the shape it receives and the shape it passes on.
+ * A layers model cut into pipeline stages where the planner's cost model cuts it (compiler/cost/stage-cut.ts:
+ * about equal parameter counts per stage), each stage knowing the shape it receives and passes on.
  */
 import { estimateLayersModel } from '../../../compiler/cost/model-memory.js';
+import { cutStages } from '../../../compiler/cost/stage-cut.js';
 import { ModelSpecError } from '../../training/build-model.js';
 import type { BoundModelSpec } from '../../training/bind-hyperparameters.js';
 
@@ -23,20 +23,10 @@ export function planStages(spec: BoundModelSpec, stages: number): StagePlan[] {
   const estimate = estimateLayersModel(spec.input_shape ?? [], layers, (_layer, _arg, value) => value);
   if (!estimate.ok) throw new ModelSpecError(`cannot cut the model into stages: ${estimate.why}`);
   const model = estimate.model;
-  // A parameterless layer (flatten, dropout) still costs a little: give it weight one so it is placed evenly.
-  const cost = model.layers.map((l) => Math.max(1, l.params));
-  const total = cost.reduce((a, b) => a + b, 0);
-  const bounds = [0];
-  let running = 0;
-  for (let i = 0; i < layers.length && bounds.length < stages; i++) {
-    running += cost[i]!;
-    const remainingStages = stages - bounds.length;
-    const remainingLayers = layers.length - (i + 1);
-    if (running >= (bounds.length * total) / stages || remainingLayers === remainingStages) bounds.push(i + 1);
-  }
-  bounds.push(layers.length);
-  return bounds.slice(0, -1).map((begin, s) => {
-    const end = bounds[s + 1]!;
-    return { begin, end, inputShape: begin === 0 ? model.inputShape : model.layers[begin - 1]!.outputShape, outputShape: model.layers[end - 1]!.outputShape };
-  });
+  return cutStages(model, stages).map(({ begin, end }) => ({
+    begin,
+    end,
+    inputShape: begin === 0 ? model.inputShape : model.layers[begin - 1]!.outputShape,
+    outputShape: model.layers[end - 1]!.outputShape,
+  }));
 }

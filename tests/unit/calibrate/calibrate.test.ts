@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { CONSTANT_NAMES, DEFAULT_CONSTANTS, profileFromMeasurements } from '../../../compiler/cost/constants.js';
 import { calibrationPath, machineProfile, readCalibration, writeCalibration, type CalibrationFile } from '../../../runtime/calibrate/cache.js';
 import { calibrate, measureHash, measureRead, measureSend, measureSort } from '../../../runtime/calibrate/measure.js';
+import { measureSyncStep } from '../../../runtime/calibrate/sync-step.js';
 import { ROOT, runCli } from '../../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlc-calibrate-test-'));
@@ -57,9 +58,15 @@ test('each measurement gives a positive rate on a small table', async () => {
   }
   const index = measureHash(50_000, 1).index;
   assert.ok(Number.isNaN(index.value) || (index.value > 4 && index.value < 1000), `index bytes per row: ${index.value}`);
-  const all = await calibrate({ rows: 20_000, rounds: 1, skipTraining: true });
-  assert.deepEqual(Object.keys(all.constants).filter((k) => k !== 'hash_index_bytes_per_row').sort(), ['hash_bytes_per_s', 'read_bytes_per_s', 'send_bytes_per_s', 'sort_bytes_per_s']);
+  const all = await calibrate({ rows: 20_000, rounds: 1, skipTraining: true, syncSteps: 20 });
+  assert.deepEqual(Object.keys(all.constants).filter((k) => k !== 'hash_index_bytes_per_row').sort(), ['hash_bytes_per_s', 'read_bytes_per_s', 'send_bytes_per_s', 'sort_bytes_per_s', 'sync_step_s']);
   assert.equal(all.constants.train_flops_per_s, undefined);
+});
+
+test('a synchronous step between two processes costs something beyond its work, and less than a second', async () => {
+  const m = await measureSyncStep(30, 2);
+  assert.ok(m.seconds > 0 && m.seconds < 1, `sync ${m.seconds} s`);
+  assert.ok(m.workSeconds > 0, `work ${m.workSeconds} s`);
 });
 
 test('dlc calibrate --print shows the defaults, and dlc plan names calibrated constants as such', () => {
@@ -68,6 +75,7 @@ test('dlc calibrate --print shows the defaults, and dlc plan names calibrated co
   assert.equal(none.status, 0, none.stderr);
   assert.match(none.stdout, /no calibration cached at .*calibration\.json: the planner uses the defaults/);
   assert.match(none.stdout, /sort_bytes_per_s +191 MiB\/s \(default\)/);
+  assert.match(none.stdout, /sync_step_s +5 ms \(default\)/);
   mkdirSync(join(cache, 'dlc'), { recursive: true });
   writeCalibration(join(cache, 'dlc', 'calibration.json'), file({ sort_bytes_per_s: 5e6, train_flops_per_s: 2e10 }));
   const shown = runCli(['calibrate', '--print'], { env: { XDG_CACHE_HOME: cache } });

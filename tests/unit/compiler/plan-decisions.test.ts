@@ -174,7 +174,7 @@ test('calibrated constants are used and named as such in the inputs', () => {
 });
 
 const hidden = (units: number | string) => `- dense: { units: ${units}, activation: relu }`;
-const trainSpec = (parallelism: string, opts: { units?: number; memory?: string; workers?: number; grid?: string; layers?: string } = {}) => `dlc: 1
+const trainSpec = (parallelism: string, opts: { units?: number; memory?: string; workers?: number; grid?: string; layers?: string; batch?: number } = {}) => `dlc: 1
 name: t
 resources:
   workers: ${opts.workers ?? 2}
@@ -197,7 +197,7 @@ steps:
         - dense: { units: 10, activation: softmax }
     optimizer: { name: adam, learning_rate: "\${hp.lr}" }
     loss: sparse_categorical_crossentropy
-    batch_size: 64
+    batch_size: ${opts.batch ?? 64}
     epochs: 3
     search:
       algorithm: grid
@@ -231,7 +231,8 @@ test('the quickstart shape under auto (|S| = 4, p = 2): model hopper, with the r
 test('explicit training strategies: task with a model too large for a device is DLC502; a much slower choice is DLC501', () => {
   const big = plan(trainSpec('task', { units: 2_000_000, memory: '4GiB' }), { 'train.parquet': { rows: 5400 } });
   assert.ok(!big.ok && big.errors.some((e) => e.code === 'DLC502' && e.path === 'steps.search.parallelism' && /task cannot train this model/.test(e.message)));
-  const one = plan(trainSpec('task', { workers: 8, grid: '[64]' }).replace('lr: { choice: [0.001, 0.003] }', 'lr: { choice: [0.001] }'), { 'train.parquet': { rows: 54000 } });
+  // Large mini-batches: each data-parallel step's work outweighs its exchange and wait.
+  const one = plan(trainSpec('task', { workers: 8, grid: '[64]', batch: 1024 }).replace('lr: { choice: [0.001, 0.003] }', 'lr: { choice: [0.001] }'), { 'train.parquet': { rows: 54000 } });
   assert.ok(one.ok);
   assert.ok(one.warnings.some((w) => w.code === 'DLC501' && /task is estimated at .*× the .* of data for 1 configuration on 8 workers/.test(w.message)));
   // Model averaging is honoured when asked for, and never chosen by auto.

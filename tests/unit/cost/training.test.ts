@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONSTANTS } from '../../../compiler/cost/constants.js';
 import { estimateLayersModel, optimizerSlots, pipelineStages, trainingMemory, windowOutput } from '../../../compiler/cost/model-memory.js';
-import {
-  allReduceTraffic,
-  averagingTraffic,
-  chooseTrainingStrategy,
-  estimateTraining,
-  hopperTraffic,
-  parameterServerTraffic,
-  type RunShape,
-  taskRemoteTraffic,
-  taskReplicaTraffic,
-  type TrainingModelInput,
-} from '../../../compiler/cost/training.js';
+import { allReduceTraffic, averagingTraffic, hopperTraffic, parameterServerTraffic, type RunShape, taskRemoteTraffic, taskReplicaTraffic } from '../../../compiler/cost/cerebro.js';
+import { estimateTraining, type TrainingModelInput } from '../../../compiler/cost/training.js';
+import { chooseTrainingStrategy } from '../../../compiler/cost/training-choice.js';
 import type { LayerItem } from '../../../compiler/spec/types.js';
 
 const MiB = 2 ** 20;
@@ -96,15 +87,17 @@ function input(over: Partial<TrainingModelInput> = {}): TrainingModelInput {
     workers: 2,
     epochs: 3,
     modelBytes: 400_000,
+    state: { checkpointBytes: 3 * 400_000 + 1500, trainableValues: 100_000, stateValues: 300_002, optimizer: 'adam' },
     footprint: 3 * MiB,
     deviceBudget: 8 * GiB,
     datasetBytes: 17 * MiB,
     datasetRows: 5400,
+    validationRows: 600,
     batchSize: { largest: 64, smallest: 64 },
     flopsPerExample: 610_000,
     partitions: 2,
     dataPartitioned: false,
-    stages: { stages: 2, microbatches: 8, boundaryBytesPerExample: 512 },
+    stages: { stages: 2, cut: 2, needed: 1, microbatches: 8, boundaries: [128] },
     constants: { ...DEFAULT_CONSTANTS },
     ...over,
   };
@@ -119,12 +112,29 @@ test('the quickstart (|S| = 4, p = 2): model hopper, with the copies task parall
   assert.match(c.reason, /2 full copies of the data/);
 });
 
-test('|S| < p/2: data parallel (all-reduce); hopper and task would leave workers idle', () => {
-  const c = pick(input({ configurations: 1, workers: 4, partitions: 4 }));
+test('|S| < p/2: data parallel (all-reduce) when its steps are worth splitting; hopper and task would leave workers idle', () => {
+  // Ten times the quickstart's compute per example: a step's work outweighs its exchange and wait.
+  const heavy = input({ configurations: 1, workers: 4, partitions: 4, flopsPerExample: 6_100_000 });
+  const c = pick(heavy);
   assert.equal(c.strategy, 'data');
   assert.match(c.reason, /leave 3 workers idle/);
-  const alts = estimateTraining(input({ configurations: 1, workers: 4, partitions: 4 }));
+  const alts = estimateTraining(heavy);
   assert.match(alts.find((a) => a.strategy === 'hopper')!.note, /3 of 4 workers idle/);
+});
+
+test('|S| < p/2 with a small model: hopper, because the synchronised mini-batches cost more than the idle workers save', () => {
+  // The quickstart's MLP: 7.8 Mflop a 64-example step, against ~3 ms of exchange and 5 ms of wait per step.
+  const small = input({ configurations: 1, workers: 4, partitions: 4 });
+  const alts = estimateTraining(small);
+  const data = alts.find((a) => a.strategy === 'data')!;
+  const hopper = alts.find((a) => a.strategy === 'hopper')!;
+  assert.ok(data.seconds! > hopper.seconds!, `data ${data.seconds} s, hopper ${hopper.seconds} s`);
+  const c = chooseTrainingStrategy(small, alts);
+  assert.equal(c.strategy, 'hopper');
+  assert.match(c.reason, /synchronised mini-batches are estimated to cost more than they save/);
+  // An idle machine's synchronisation (a calibration) makes splitting the steps pay again.
+  const quiet = input({ configurations: 1, workers: 4, partitions: 4, constants: { ...DEFAULT_CONSTANTS, sync_step_s: 1e-4, send_bytes_per_s: 2e9 } });
+  assert.equal(pick(quiet).strategy, 'data');
 });
 
 test('data larger than a worker, or already partitioned: hopper, which stores it once', () => {
@@ -134,14 +144,15 @@ test('data larger than a worker, or already partitioned: hopper, which stores it
 });
 
 test('task parallelism when a full copy fits and its copies are clearly cheaper than the hops', () => {
-  // A big model and small data: hopping the model every epoch costs far more than copying the data once.
-  const c = pick(input({ modelBytes: 400 * MiB, datasetBytes: 1 * MiB, epochs: 50, configurations: 8 }));
+  // A big model and small data: a checkpoint after every unit (hopper) costs far more than one per epoch.
+  const big = { checkpointBytes: 3 * 400 * MiB, trainableValues: 100 * MiB, stateValues: 300 * MiB, optimizer: 'adam' };
+  const c = pick(input({ modelBytes: 400 * MiB, state: big, datasetBytes: 1 * MiB, epochs: 50, configurations: 8 }));
   assert.equal(c.strategy, 'task');
   assert.match(c.reason, /2 full copies of the data/);
 });
 
 test('a model that does not fit a device: model parallelism; infeasible when a single layer does not fit', () => {
-  const c = pick(input({ footprint: 10 * GiB, deviceBudget: 4 * GiB, stages: { stages: 3, microbatches: 12, boundaryBytesPerExample: 4096 } }));
+  const c = pick(input({ footprint: 10 * GiB, deviceBudget: 4 * GiB, stages: { stages: 3, cut: 2, needed: 3, microbatches: 12, boundaries: [1024] } }));
   assert.equal(c.strategy, 'model');
   assert.ok(c.feasible);
   assert.match(c.reason, /3 stages/);
