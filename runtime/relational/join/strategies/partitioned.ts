@@ -16,7 +16,7 @@
  * or a key the Bloom filter rules out) do not travel: on a side whose rows are output unmatched they are
  * output by the worker that holds them, elsewhere they are dropped, so the filter never changes a result.
  */
-import { HyperLogLog } from '../hyperloglog.js';
+import { HyperLogLog } from '../../../data/sketches/hyperloglog.js';
 import { BloomFilter } from '../bloom-filter.js';
 import { CACHE_ROWS } from '../hash-join.js';
 import { compareKeys, type KeyValue, keysOfValues } from '../key-compare.js';
