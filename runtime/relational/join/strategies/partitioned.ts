@@ -50,7 +50,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   const { prepared: p, runner } = c;
   const n = runner.workers;
   const tables: Record<Side, TableLayout> = { left: p.left[0]!, right: p.right[0]! };
-  const small: Side = tables.left.length < tables.right.length ? 'left' : 'right';
+  const small: Side = c.buildSide ?? (tables.left.length < tables.right.length ? 'left' : 'right');
   const large = otherSide(small);
   const sides: Side[] = ['left', 'right'];
   const alloc = runner.shared ? sharedAlloc : plainAlloc;
