@@ -75,7 +75,7 @@ test('A = 60M rows, B = 15M rows (A+B = 5 units of B): broadcast at 1 and 2 work
   assert.equal(pickJoinStrategy(big(12), 'none'), 'shuffle_hash');
 });
 
-test('one worker: broadcast, whose B goes nowhere, over a shuffle that still writes every row into a partition', () => {
+test('one worker: broadcast, which writes B once, over a shuffle that still writes every row into a partition', () => {
   for (const ratio of [1, 4, 256]) assert.equal(pickJoinStrategy(estimateJoin(model(side(ratio * 1e6), side(1e6), 1)), 'none'), 'broadcast', `A = ${ratio} B`);
 });
 
