@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CONSTANT_NAMES, DEFAULT_CONSTANTS, profileFromMeasurements } from '../../../compiler/cost/constants.js';
 import { calibrationPath, machineProfile, readCalibration, writeCalibration, type CalibrationFile } from '../../../runtime/calibrate/cache.js';
-import { calibrate, measureHash, measureRead, measureSend, measureSort } from '../../../runtime/calibrate/measure.js';
+import { calibrate, measureHash, measureRead, measureSend, measureSort, ROW_BYTES } from '../../../runtime/calibrate/measure.js';
+import { broadcastBuild } from '../../../runtime/relational/join/build-rate.js';
+import { tableFromArrays } from 'apache-arrow';
 import { ROOT, runCli } from '../../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlc-calibrate-test-'));
@@ -60,6 +62,16 @@ test('each measurement gives a positive rate on a small table', async () => {
   const all = await calibrate({ rows: 20_000, rounds: 1, skipTraining: true });
   assert.deepEqual(Object.keys(all.constants).filter((k) => k !== 'hash_index_bytes_per_row').sort(), ['hash_bytes_per_s', 'read_bytes_per_s', 'send_bytes_per_s', 'sort_bytes_per_s']);
   assert.equal(all.constants.train_flops_per_s, undefined);
+});
+
+test('the hash rate is the join runtime\'s: its tables over every byte of a broadcast build side, large ones in cache-sized parts', () => {
+  for (const rows of [1_000, 200_000]) {
+    const build = tableFromArrays({ key: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i % 1000)), a: new Float64Array(rows), b: new Float64Array(rows) });
+    const built = broadcastBuild(tableFromArrays({ key: new BigInt64Array(0) }), build, 'key');
+    assert.equal(built.bytes, rows * ROW_BYTES, 'the rate is per byte of the build side as the join holds it');
+    built.run();
+  }
+  assert.match(measureHash(20_000, 1).hash.detail, /join runtime's hash tables/);
 });
 
 test('dlc calibrate --print shows the defaults, and dlc plan names calibrated constants as such', () => {
