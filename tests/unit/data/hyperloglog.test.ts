@@ -10,6 +10,8 @@ test('murmur3 is MurmurHash3 x86_32: the reference vectors', () => {
   assert.equal(murmur3(utf8(''), 1), 0x514e28b7);
   assert.equal(murmur3(utf8('hello'), 0), 0x248bfa47);
   assert.equal(murmur3(utf8('The quick brown fox jumps over the lazy dog'), 0), 0x2e4ff723);
+  // Strings hash as their UTF-8 bytes, ASCII or not.
+  for (const s of ['hello', 'héllo wörld', '日本語のキー', '😀 emoji', 'x'.repeat(300)]) assert.equal(hashValue(s), murmur3(utf8(s), 0), s);
   // Every tail length (1, 2, 3 bytes after the 4-byte blocks) changes the hash.
   const seen = new Set(['a', 'ab', 'abc', 'abcd', 'abcde'].map((s) => murmur3(utf8(s), 0)));
   assert.equal(seen.size, 5);
