@@ -69,34 +69,34 @@ function booleans(data: Data, from: number, count: number): Uint8Array[] {
   return [out.subarray(0, Math.ceil(k / 8))];
 }
 
-/** Each value as a 4-byte little-endian length and its bytes. */
-function byteArrays(offsets: Int32Array, bytes: Uint8Array, rows: (emit: (row: number) => void) => void, total: number, n: number): Uint8Array[] {
-  const out = new Uint8Array(4 * n + total);
-  const view = new DataView(out.buffer);
-  let at = 0;
-  rows((r) => {
-    const from = offsets[r]!;
-    const len = offsets[r + 1]! - from;
-    view.setInt32(at, len, true);
-    out.set(bytes.subarray(from, from + len), at + 4);
-    at += 4 + len;
-  });
-  return [out.subarray(0, at)];
+/** Appends one value as a 4-byte little-endian length and its bytes; returns the next position. */
+function putValue(out: Uint8Array, at: number, bytes: Uint8Array, from: number, len: number): number {
+  out[at] = len & 0xff;
+  out[at + 1] = (len >>> 8) & 0xff;
+  out[at + 2] = (len >>> 16) & 0xff;
+  out[at + 3] = len >>> 24;
+  at += 4;
+  // Short values byte by byte: a subarray per value (millions of them) costs more than the copy.
+  if (len > 64) out.set(bytes.subarray(from, from + len), at);
+  else for (let b = 0; b < len; b++) out[at + b] = bytes[from + b]!;
+  return at + len;
 }
 
 function strings(data: Data, from: number, count: number): Uint8Array[] {
   const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
   const valid = validBit(data);
-  const total = offsets[from + count]! - offsets[from]!;
-  return byteArrays(offsets, data.values as Uint8Array, (emit) => {
-    for (let i = from; i < from + count; i++) if (!valid || valid(i)) emit(i);
-  }, total, count);
+  const out = new Uint8Array(4 * count + offsets[from + count]! - offsets[from]!);
+  let at = 0;
+  for (let i = from; i < from + count; i++) if (!valid || valid(i)) at = putValue(out, at, bytes, offsets[i]!, offsets[i + 1]! - offsets[i]!);
+  return [out.subarray(0, at)];
 }
 
 /** Dictionary-encoded strings written as the strings themselves. */
 function dictionaryStrings(data: Data, from: number, count: number): Uint8Array[] {
   const dict = data.dictionary!.data[0]!;
   const offsets = dict.valueOffsets as Int32Array;
+  const bytes = dict.values as Uint8Array;
   const index = data.values as unknown as ArrayLike<number | bigint>;
   const valid = validBit(data);
   let total = 0;
@@ -105,9 +105,14 @@ function dictionaryStrings(data: Data, from: number, count: number): Uint8Array[
     const d = Number(index[i]!);
     total += offsets[d + 1]! - offsets[d]!;
   }
-  return byteArrays(offsets, dict.values as Uint8Array, (emit) => {
-    for (let i = from; i < from + count; i++) if (!valid || valid(i)) emit(Number(index[i]!));
-  }, total, count);
+  const out = new Uint8Array(4 * count + total);
+  let at = 0;
+  for (let i = from; i < from + count; i++) {
+    if (valid && !valid(i)) continue;
+    const d = Number(index[i]!);
+    at = putValue(out, at, bytes, offsets[d]!, offsets[d + 1]! - offsets[d]!);
+  }
+  return [out.subarray(0, at)];
 }
 
 const MICROS_PER: Record<number, bigint> = { [TimeUnit.SECOND]: 1_000_000n, [TimeUnit.MILLISECOND]: 1000n };
