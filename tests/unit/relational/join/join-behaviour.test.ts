@@ -217,3 +217,22 @@ test('inputs with empty record batches and no batches at all', async () => {
     assert.equal((await runJoin(joinNode({ on: 'k', strategy }), empty, withEmpty, ctxFor(1))).numRows, 0, strategy);
   }
 });
+
+test('a lookup where every row of one side comes out once, in order, passes that side\'s columns through uncopied', async () => {
+  const n = 5_000;
+  const facts = tableFromArrays({ id: Int32Array.from({ length: n }, (_, i) => i), c: Int32Array.from({ length: n }, (_, i) => (i * 7) % 100), v: Float64Array.from({ length: n }, (_, i) => i / 2) });
+  const dim = tableFromArrays({ c: Int32Array.from({ length: 100 }, (_, i) => 99 - i), label: Float64Array.from({ length: 100 }, (_, i) => 1000 + i) });
+  for (const how of ['inner', 'left']) {
+    const res = await runJoinWithStats(joinNode({ on: 'c', how, strategy: 'broadcast' }, null), facts, dim, ctxFor(1));
+    const out = res.table;
+    assert.equal(out.numRows, n, how);
+    const v = out.getChild('v')!.data[0]!;
+    assert.equal(v.values.buffer, facts.getChild('v')!.data[0]!.values.buffer, `${how}: the left column is the input's own buffer`);
+    // The same rows as a join that copies (two workers, rows moved between partitions).
+    const copied = await runJoin(joinNode({ on: 'c', how, strategy: 'shuffle_hash' }, null), facts, dim, ctxFor(2));
+    assert.deepEqual(arrowRows(out), arrowRows(copied), how);
+  }
+  // Not every row matched: copied as before.
+  const partial = await runJoin(joinNode({ on: 'c', strategy: 'broadcast' }, null), facts, tableFromArrays({ c: Int32Array.from([1, 2, 3]), label: Float64Array.from([1, 2, 3]) }), ctxFor(1));
+  assert.notEqual(partial.getChild('v')!.data[0]!.values.buffer, facts.getChild('v')!.data[0]!.values.buffer);
+});
