@@ -36,6 +36,17 @@ export class GrowableBytes {
     this.append(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
   }
 
+  /**
+   * The bytes so far without a copy: the start of the current buffer, which is then left to the caller (a
+   * fresh one of the same capacity takes its place). For buffers sized to what they will hold.
+   */
+  takeInPlace(): { buffer: ArrayBuffer; length: number } {
+    const out = { buffer: this.bytes.buffer as ArrayBuffer, length: this.length };
+    this.bytes = new Uint8Array(this.bytes.length);
+    this.length = 0;
+    return out;
+  }
+
   /** The bytes so far, in a buffer of their own (so views of any element type are aligned), and a reset. */
   take(): ArrayBuffer {
     const out = this.bytes.buffer.slice(0, this.length) as ArrayBuffer;

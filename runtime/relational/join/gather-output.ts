@@ -2,7 +2,7 @@
 import { concatLayouts } from './concat.js';
 import { gatherLayout, hasMissing } from './gather.js';
 import type { JoinShape } from './join-shape.js';
-import { type Alloc, type Layout, sliceLayout, type TableLayout } from './layout.js';
+import { type Alloc, type Layout, layoutBuffers, sliceLayout, type TableLayout } from './layout.js';
 import type { PairBuffer } from './pairs.js';
 import type { Side } from './match-rules.js';
 
@@ -20,12 +20,17 @@ export function gatherOutput(shape: JoinShape, left: TableLayout, right: TableLa
   // table) is passed through as a slice of its columns, not copied row by row.
   const leftRun = runStart(li, n);
   const rightRun = shape.output.some((c) => c.from === 'right') ? runStart(ri, n) : -1;
+  // Only columns in plain memory are passed through: the shared copies worker threads read would make the
+  // output shared memory, which the native code that writes tables out does not take.
+  const through = (l: Layout, run: number): boolean => run >= 0 && [...layoutBuffers(l)].every((b) => b instanceof ArrayBuffer);
   const columns = shape.output.map((c): Layout => {
+    const l = left.columns[c.left];
+    const r = right.columns[c.right];
     if (c.from === 'left' || (c.from === 'coalesce' && leftRun >= 0)) {
-      return leftRun >= 0 ? sliceLayout(left.columns[c.left]!, leftRun, leftRun + n) : gatherLayout(left.columns[c.left]!, li, 0, n, alloc, leftMissing);
+      return through(l!, leftRun) ? sliceLayout(l!, leftRun, leftRun + n) : c.from === 'left' ? gatherLayout(l!, li, 0, n, alloc, leftMissing) : gatherLayout(l!, li, 0, n, alloc);
     }
-    if (c.from === 'right') return rightRun >= 0 ? sliceLayout(right.columns[c.right]!, rightRun, rightRun + n) : gatherLayout(right.columns[c.right]!, ri, 0, n, alloc, rightMissing);
-    return gatherCoalesced(left.columns[c.left]!, li, right.columns[c.right]!, ri, n, alloc);
+    if (c.from === 'right') return through(r!, rightRun) ? sliceLayout(r!, rightRun, rightRun + n) : gatherLayout(r!, ri, 0, n, alloc, rightMissing);
+    return gatherCoalesced(l!, li, r!, ri, n, alloc);
   });
   return { length: n, columns };
 }
