@@ -214,6 +214,7 @@ export async function run({ root, log }) {
       targets,
       tables: [wholeTable, partsTable, joinsTable, ...(head.length ? inMemoryTables(head, LEFT, RIGHT, WORKERS, MEMORY_ROUNDS) : []), sweepTable, crossTable, ...(calTable ? [calTable] : []), handoffTable],
       notes: [
+        ...(LEFT !== 10_000_000 || RIGHT !== 2_500_000 || SWEEP_ROWS !== 2_000_000 ? [`Reduced sizes. The full-size run of BENCHMARKS.md: \`BENCH_JOIN_LEFT=10000000 BENCH_JOIN_RIGHT=2500000 BENCH_ROUNDS=5 BENCH_WARMUP=1 BENCH_WORKERS=${WORKERS} BENCH_SWEEP_ROWS=2000000 BENCH_SWEEP_ROUNDS=3 npm run bench -- join\` (every option at its default).`] : []),
         `Whole pipeline: dlc ${ms1(whole.dlc.median)} ms against DuckDB's ${ms1(whole.duck.median)} ms, ${r2(whole.ratio.median)}× (p25–p75 ${r2(whole.ratio.p25)}–${r2(whole.ratio.p75)}×); first (warm-up) round ${ms1(raw.cold.dlc)} against ${ms1(raw.cold.duck)} ms.`,
         `Planner against the fastest measured: ${Math.round(picked.exact * 100)}% exact picks, ${Math.round(picked.within5 * 100)}% within 5% of the fastest's time, median ${r2(picked.ratio.median)}×, worst ${r2(picked.ratio.max)}×; with the default constants ${Math.round(pickedDefault.exact * 100)}% exact, worst ${r2(pickedDefault.ratio.max)}×.`,
         ...(best ? [`In memory, best strategy ${best.strategy}: ${ms1(best.dlc.median)} ms against DuckDB's ${ms1(best.duck.median)} ms, ${r2(best.ratio.median)}×.`] : []),
