@@ -1,25 +1,40 @@
 // Data for the join benchmark: Parquet files written by DuckDB (COPY), read back into DuckDB tables for
-// DuckDB's side and into Arrow tables for dlc's side, so both join the same rows from memory.
+// DuckDB's side and into Arrow tables for dlc's side, so both join the same rows.
 //
-// left (id BIGINT, k BIGINT, v DOUBLE): keys uniform over [0, 1.25 x right rows), so about 80% of left rows
-// find their partner; right (k BIGINT, name VARCHAR, w DOUBLE): every key once, in a shuffled order.
+// left (id BIGINT, k BIGINT, v DOUBLE, c BIGINT): keys uniform over [0, 1.25 x right rows), so about 80% of
+// left rows find their partner; c uniform over the dimension's keys. right (k BIGINT, name VARCHAR, w
+// DOUBLE): every key once, in a shuffled order. dim (c BIGINT, label VARCHAR, weight DOUBLE): every c once.
 // Values come from DuckDB's hash() of the row number, so the same sizes always give the same files.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Float64, Int64, makeData, RecordBatch, Schema, Field, Struct, Table, Utf8 } from 'apache-arrow';
 
-export const leftQuery = (rows, keySpace) =>
-  `SELECT range::BIGINT AS id, (hash(range) % ${keySpace})::BIGINT AS k, (hash(range + 1) % 1000000) / 1000000.0 AS v FROM range(${rows})`;
+/** Rows of the dimension table the second join looks up. */
+export const DIM_ROWS = 1000;
+
+export const leftQuery = (rows, keySpace, dims = DIM_ROWS) =>
+  `SELECT range::BIGINT AS id, (hash(range) % ${keySpace})::BIGINT AS k, (hash(range + 1) % 1000000) / 1000000.0 AS v, (hash(range + 4) % ${dims})::BIGINT AS c FROM range(${rows})`;
 export const rightQuery = (rows) =>
   `SELECT range::BIGINT AS k, 'name_' || range::VARCHAR AS name, (hash(range + 2) % 1000000) / 1000000.0 AS w FROM range(${rows}) ORDER BY hash(range + 3)`;
+export const dimQuery = (rows = DIM_ROWS) =>
+  `SELECT range::BIGINT AS c, 'label_' || range::VARCHAR AS label, (range % 7)::DOUBLE AS weight FROM range(${rows})`;
 
-/** Writes left.parquet and right.parquet under `dir` unless they are there already. */
+/** Writes `sql`'s rows to `file` as Parquet unless it is there already (under a temporary name first). */
+export async function writeParquet(conn, sql, file) {
+  if (existsSync(file)) return file;
+  await conn.run(`COPY (${sql}) TO '${file}.tmp' (FORMAT parquet)`);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/** Writes left.parquet, right.parquet and dim.parquet under `dir` unless they are there already. */
 export async function joinFiles(conn, dir, leftRows, rightRows) {
   mkdirSync(dir, { recursive: true });
-  const files = { left: join(dir, 'left.parquet'), right: join(dir, 'right.parquet') };
-  if (!existsSync(files.left)) await conn.run(`COPY (${leftQuery(leftRows, Math.ceil(rightRows * 1.25))}) TO '${files.left}' (FORMAT parquet)`);
-  if (!existsSync(files.right)) await conn.run(`COPY (${rightQuery(rightRows)}) TO '${files.right}' (FORMAT parquet)`);
-  return files;
+  return {
+    left: await writeParquet(conn, leftQuery(leftRows, Math.ceil(rightRows * 1.25)), join(dir, 'left.parquet')),
+    right: await writeParquet(conn, rightQuery(rightRows), join(dir, 'right.parquet')),
+    dim: await writeParquet(conn, dimQuery(), join(dir, 'dim.parquet')),
+  };
 }
 
 /** A DuckDB query's result as an Arrow table (BIGINT, DOUBLE and VARCHAR columns without nulls). */
@@ -73,4 +88,21 @@ export function checksum(table) {
 export async function duckChecksum(conn, table) {
   const [rows, ids, w] = (await conn.runAndReadAll(`SELECT count(*), sum(id), sum(w) FROM ${table}`)).getRows()[0];
   return { rows: Number(rows), ids: String(ids), w: Math.round(Number(w) * 1e3) / 1e3 };
+}
+
+/**
+ * What tells two outputs of the two-join pipeline apart, order aside: the column names in order, the row
+ * count, and per column a sum (integers exactly, doubles to 1e-3, strings by the sum of their hashes).
+ */
+export async function fileChecksum(conn, file) {
+  const names = (await conn.runAndReadAll(`SELECT name FROM parquet_schema('${file}') WHERE num_children IS NULL`)).getRows().map((r) => String(r[0]));
+  const parts = ['count(*)::VARCHAR'];
+  const types = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRows().map((r) => String(r[1]));
+  names.forEach((n, i) => {
+    const t = types[i];
+    const col = `"${n}"`;
+    parts.push(t === 'VARCHAR' ? `sum(hash(${col}))::VARCHAR` : t === 'DOUBLE' ? `round(sum(${col}), 3)::VARCHAR` : `sum(${col})::VARCHAR`);
+  });
+  const row = (await conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM read_parquet('${file}')`)).getRows()[0].map(String);
+  return { columns: names, rows: Number(row[0]), sums: Object.fromEntries(names.map((n, i) => [n, row[i + 1]])) };
 }

@@ -4,11 +4,16 @@
  *
  *   sort-merge    3·A/n + 3·B/n            read, sort, exchange each side
  *   broadcast     A/n + B/n + 2·B          read own share; receive all of B and build its table
- *   shuffle hash  (A+B)/n + (A+B)(n−1)/n + B/n   read own share; exchange; build a table of B/n
+ *   shuffle hash  2·(A+B)/n + B/n          read own share; exchange it; build a table of B/n
  *   co-located    (A+B)/n + B/n            inputs already partitioned on the key: read, build, probe
  *
- * Shuffle hash carries the read pass the other two formulas include, so the four compare like for like.
- * Its exchange counts the bytes that cross the network, which all workers share.
+ * Shuffle hash carries the read pass the other formulas include, so the four compare like for like. Its
+ * exchange is counted as sort-merge's is, per worker: each worker writes its share of both sides into
+ * the partitions they belong to (the (A+B)·(n−1)/n of COST-MODELS.md is what of that crosses a network,
+ * in all; dlc's workers write their shares at once, the rows that stay included). So shuffle hash is
+ * sort-merge without the sort, plus a table of B/n, and it stops broadcast where n·B outgrows A: with
+ * every pass at one rate, broadcast is cheaper while A > 2·(n−1)·B. Between broadcast and sort-merge alone
+ * the talk's crossover holds (broadcastCrossover).
  * Each pass is converted to seconds with its own rate (read, sort, hash, send), so a calibrated machine
  * moves the crossovers to where that machine has them. Everything here is a pure function.
  */
@@ -21,7 +26,7 @@ export const JOIN_STRATEGIES: readonly JoinStrategy[] = ['broadcast', 'shuffle_h
 /** Per-worker unit costs of the talk, A and B in any one unit of data (bytes, rows of equal width). */
 export const sortMergeUnits = (a: number, b: number, n: number): number => (3 * a) / n + (3 * b) / n;
 export const broadcastUnits = (a: number, b: number, n: number): number => a / n + b / n + 2 * b;
-export const shuffleHashUnits = (a: number, b: number, n: number): number => (a + b) / n + ((a + b) * (n - 1)) / n + b / n;
+export const shuffleHashUnits = (a: number, b: number, n: number): number => (2 * (a + b)) / n + b / n;
 export const colocatedUnits = (a: number, b: number, n: number): number => (a + b) / n + b / n;
 
 /** Bytes one worker pushes through each kind of pass. */
@@ -41,7 +46,7 @@ export function joinPasses(strategy: JoinStrategy, a: number, b: number, n: numb
     case 'broadcast':
       return { read: share, sort: 0, hash: b, send: b };
     case 'shuffle_hash':
-      return { read: share, sort: 0, hash: b / n, send: ((a + b) * (n - 1)) / n };
+      return { read: share, sort: 0, hash: b / n, send: share };
     case 'colocated':
       return { read: share, sort: 0, hash: b / n, send: 0 };
   }
@@ -136,7 +141,7 @@ export function bloomFilterEstimate(strategy: JoinStrategy, a: JoinSide, b: Join
   const dropped = a.bytes * (1 - passing);
   let saved = 0;
   if (strategy === 'sort_merge') saved = (dropped / n) * (1 / c.sort_bytes_per_s + 1 / c.send_bytes_per_s);
-  else if (strategy === 'shuffle_hash') saved = ((dropped * (n - 1)) / n) / c.send_bytes_per_s;
+  else if (strategy === 'shuffle_hash') saved = dropped / n / c.send_bytes_per_s;
   return { cost, saved, filterBytes, passing };
 }
 

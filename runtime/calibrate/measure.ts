@@ -132,13 +132,19 @@ function buildIndex(k: Float64Array): Map<number, number | number[]> {
   return index;
 }
 
-/** Building a hash index of rows by key, and what that index costs per row in memory. */
+/**
+ * Building the join runtime's hash tables over a build side, as every worker of a broadcast join does, and
+ * what a hash index costs per row in memory (a Map's: an upper bound of the runtime's typed-array tables).
+ */
 export function measureHash(rows: number, rounds: number): { hash: Measured; index: Measured } {
   // Keys repeat a little, as a build side's foreign keys do.
   const k = keys(rows, Math.floor(rows * 0.8));
-  const value = rate(rounds, rows * ROW_BYTES, () => {
-    buildIndex(k);
-  });
+  const arrow = require('apache-arrow') as typeof import('apache-arrow');
+  const { broadcastBuild } = require('../relational/join/build-rate.js') as typeof import('../relational/join/build-rate.js');
+  const build = arrow.tableFromArrays({ key: BigInt64Array.from(k, (v) => BigInt(v)), a: Float64Array.from(k, (v) => v * 0.5), b: Float64Array.from(k, (v) => v + 1) });
+  const probe = arrow.tableFromArrays({ key: new BigInt64Array(0) });
+  const built = broadcastBuild(probe, build, 'key');
+  const value = rate(rounds, built.bytes, built.run);
   const gc = collector();
   let perRow = Number.NaN;
   if (gc) {
@@ -150,8 +156,8 @@ export function measureHash(rows: number, rounds: number): { hash: Measured; ind
     if (index.size === 0) perRow = Number.NaN;
   }
   return {
-    hash: { value, detail: `${rows.toLocaleString('en-US')} rows inserted into a Map index by key, median of ${rounds}` },
-    index: { value: perRow, detail: gc ? `heap kept alive by that index per row (${Math.round(perRow)} B)` : 'not measured: no garbage collector to call' },
+    hash: { value, detail: `${rows.toLocaleString('en-US')} rows put into the join runtime's hash tables, as a broadcast join builds them on every worker, median of ${rounds}` },
+    index: { value: perRow, detail: gc ? `heap a Map index keeps alive per row (${Math.round(perRow)} B)` : 'not measured: no garbage collector to call' },
   };
 }
 

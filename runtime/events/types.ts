@@ -60,7 +60,42 @@ export interface NodeFinished extends Base {
   metrics?: Metrics;
   /** Files written (export, best model). */
   path?: string;
+  /** What a join did: its strategy, who chose it, and the plan checked against the sizes it met. */
+  join?: JoinReport;
   error?: string;
+}
+
+export interface JoinSizes {
+  rows: number | null;
+  bytes: number | null;
+}
+
+export interface JoinReport {
+  strategy: string;
+  /** `plan`: the planner's decision (always, in `dlc run`); `spec` or `model` only for joins run without a plan. */
+  chosen_by: 'plan' | 'spec' | 'model';
+  build_side: 'left' | 'right';
+  workers: number;
+  partitions: number;
+  rows: { left: number; right: number; output: number };
+  /** Bytes one worker needed from rows another held (see runtime/relational/join/join-stats.ts). */
+  bytes_moved: number;
+  bloom_filter: boolean;
+  /** Wall time of each round of the join, ms. */
+  phases: { name: string; ms: number }[];
+  /**
+   * For a plan's automatic choice: the cost model asked again with the sizes the inputs turned out to have
+   * (everything else as planned). `agrees: false` means a plan made from these sizes would differ; the
+   * join still ran as planned, and a `log` warning says so.
+   */
+  check?: {
+    planned: { left: JoinSizes; right: JoinSizes };
+    actual: { left: JoinSizes; right: JoinSizes };
+    strategy: string;
+    build_side: 'left' | 'right';
+    agrees: boolean;
+    note: string;
+  };
 }
 
 /**

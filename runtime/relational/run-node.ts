@@ -8,7 +8,7 @@ import type { Table } from 'apache-arrow';
 import type { PlanNode } from '../../compiler/phases/5-plan/plan-types.js';
 import type { ExportStep, SplitStep, SqlStep, TransformStep } from '../../compiler/spec/types.js';
 import { runExport } from './export/run-export.js';
-import { runJoin } from './join/index.js';
+import { runJoinWithStats } from './join/index.js';
 import { readSource } from './read-source.js';
 import { runSplit } from './split/run-split.js';
 import { runSql } from './sql/run-sql.js';
@@ -27,8 +27,11 @@ export async function runRelationalNode(node: PlanNode, inputs: Record<string, T
       return { default: await runTransform(node.id, node.config as unknown as TransformStep, input('from'), ctx) };
     case 'split':
       return runSplit(node.id, node.config as unknown as SplitStep, input('from'), ctx);
-    case 'join':
-      return { default: await runJoin(node, input('left'), input('right'), ctx) };
+    case 'join': {
+      const { table, stats } = await runJoinWithStats(node, input('left'), input('right'), ctx);
+      ctx.onJoin?.(stats);
+      return { default: table };
+    }
     case 'sql':
       return { default: await runSql(node.id, node.config as unknown as SqlStep, inputs, ctx) };
     case 'export':

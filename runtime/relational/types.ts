@@ -6,6 +6,7 @@
  */
 import type { Table } from 'apache-arrow';
 import type { PlanNode } from '../../compiler/phases/5-plan/plan-types.js';
+import type { JoinStats } from './join/join-stats.js';
 
 export type { Table };
 
@@ -19,6 +20,8 @@ export interface RelationalContext {
   workers: number;
   /** Progress of long steps (rows done of rows total, when known). */
   onProgress?: (done: number, total: number | undefined) => void;
+  /** What a join did (strategy and who chose it, the plan checked against the sizes met, phases), for the run's events. */
+  onJoin?: (stats: JoinStats) => void;
 }
 
 /** A user-facing failure of a data step (a corrupt file, a bad row); the CLI prints `message`, no stack. */

@@ -14,7 +14,8 @@ import { TaskFailedError, type WorkerBackend } from '../backends/types.js';
 import { writeTableFile } from '../data/table-file.js';
 import { planWorkers, queryGpus, resolveDevices } from '../devices/index.js';
 import type { EventBus } from '../events/sinks.js';
-import type { RunFinished, UnitFinished } from '../events/types.js';
+import type { JoinReport, RunFinished, UnitFinished } from '../events/types.js';
+import { joinReport } from '../relational/join/join-report.js';
 import { readSource } from '../relational/read-source.js';
 import { runRelationalNode } from '../relational/run-node.js';
 import { DataError, type RelationalContext } from '../relational/types.js';
@@ -180,12 +181,18 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         const began = performance.now();
         const workDir = join(dir.path, RUN_FILES.work, node.id);
         mkdirSync(workDir, { recursive: true });
+        let joined: JoinReport | undefined;
         const ctx: RelationalContext = {
           seed: plan.seed,
           workDir,
           workers: plan.resources.workers,
           onProgress: (done, total) => {
             if (total !== undefined) bus.emit({ type: 'node_progress', node: node.id, done, total });
+          },
+          onJoin: (stats) => {
+            joined = joinReport(stats);
+            // The plan is followed either way; a plan the real sizes would have changed is said aloud.
+            if (stats.check && !stats.check.agrees) bus.emit({ type: 'log', level: 'warn', message: `${node.id}: ${stats.check.note}` });
           },
         };
         bus.emit({ type: 'node_started', node: node.id, op: node.op });
@@ -322,6 +329,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
           seconds: seconds(),
           rows: rowsOf(outputs),
           ...(node.op === 'export' ? { path: String(node.config.path) } : {}),
+          ...(joined ? { join: joined } : {}),
         });
       }
       if (status === 'interrupted') break;

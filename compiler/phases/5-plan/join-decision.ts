@@ -1,15 +1,13 @@
 import {
   bloomFilterEstimate,
   broadcastCrossover,
-  chooseBuildSide,
-  estimateJoin,
   type JoinAlternative,
   type JoinModelInput,
   type JoinSide,
   type JoinStrategy,
   matchFraction,
-  pickJoinStrategy,
 } from '../../cost/joins.js';
+import { chooseJoin } from '../../cost/join-choice.js';
 import { formatBytes, formatRatio, formatSeconds } from '../../cost/format.js';
 import type { JoinStep } from '../../spec/types.js';
 import type { AnalysisContext } from '../4-analyze/index.js';
@@ -40,35 +38,24 @@ export function decideJoin(ctx: AnalysisContext, stats: PlanStatistics, machine:
   const side = (s: TableSize, d: Sized | null): JoinSide => ({ rows: s.rows?.value ?? null, bytes: s.bytes?.value ?? null, distinct: d?.value ?? null });
   const left = side(l, dl);
   const right = side(r, dr);
-  const buildSide = chooseBuildSide(left, right);
-  const [a, b] = buildSide === 'right' ? [left, right] : [right, left];
   const names = { left: step.left, right: step.right };
-  const bName = names[buildSide];
-  const aName = names[buildSide === 'right' ? 'left' : 'right'];
-
-  // A side whose unmatched rows the join keeps cannot be the broadcast one: every worker would emit them.
-  const preserved = new Set<'left' | 'right'>(how === 'left' || how === 'semi' || how === 'anti' ? ['left'] : how === 'right' ? ['right'] : how === 'full' ? ['left', 'right'] : []);
-  const broadcastBlocked = !preserved.has(buildSide)
-    ? undefined
-    : how === 'semi' || how === 'anti'
-      ? `a ${how} join returns each row of ${bName} once, by whether anything matches it; with ${bName} broadcast each worker sees only its share of the other input`
-      : `a ${how} join keeps the unmatched rows of ${bName} once; with ${bName} broadcast every worker would emit them`;
-
   const colocation = colocationOf(stats, leftRef, rightRef, keys, step);
   const n = machine.workers.value;
-  const model: JoinModelInput = {
-    a,
-    b,
+  // The choice itself is the cost model's (compiler/cost/join-choice.ts), the same function the runtime
+  // asks when it checks the plan against the sizes it meets.
+  const { buildSide, a, b, alternatives, strategy: auto } = chooseJoin({
+    left,
+    right,
+    how,
     workers: n,
     memoryPerWorker: machine.memoryPerWorker.value,
     constants: machine.profile.constants,
     colocation: colocation.kind,
     colocationNote: colocation.note,
-    bName,
-    ...(broadcastBlocked ? { broadcastBlocked } : {}),
-  };
-  const alternatives = estimateJoin(model);
-  const auto = pickJoinStrategy(alternatives, colocation.kind);
+    names,
+  });
+  const bName = names[buildSide];
+  const aName = names[buildSide === 'right' ? 'left' : 'right'];
   const requested = step.strategy ?? 'auto';
   const strategy: JoinStrategy = requested === 'auto' ? auto : requested;
   const row = (s: JoinStrategy) => alternatives.find((x) => x.strategy === s)!;

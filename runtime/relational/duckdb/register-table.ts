@@ -146,15 +146,36 @@ function writerFor(field: Field, api: DuckDBApi, bindings: DuckDBBindings): Colu
     };
   }
   if (DataType.isUtf8(t) || DataType.isBinary(t)) {
+    // DuckDB keeps a string of up to 12 bytes inside its 16-byte entry (length, then the bytes, zero
+    // padded): those are written as one block of entries, and only longer ones one call each (their bytes
+    // must live in the vector's own heap). One native call per string was most of an export's time.
+    const entries = new Uint8Array(16 * bindings.vector_size());
+    const lengths = new DataView(entries.buffer);
     return {
       type: DataType.isUtf8(t) ? T.VARCHAR : T.BLOB,
       write(vector, data, start, count) {
         const offsets = data.valueOffsets as Int32Array;
         const bytes = data.values as Uint8Array;
         const valid = validReader(data);
+        entries.fill(0, 0, 16 * count);
+        let long = false;
         for (let i = 0; i < count; i++) {
           const r = start + i;
-          if (valid(r)) bindings.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[r]!, offsets[r + 1]!));
+          if (!valid(r)) continue;
+          const from = offsets[r]!;
+          const len = offsets[r + 1]! - from;
+          if (len > 12) {
+            long = true;
+            continue;
+          }
+          lengths.setUint32(16 * i, len, true);
+          for (let b = 0; b < len; b++) entries[16 * i + 4 + b] = bytes[from + b]!;
+        }
+        bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, 16 * count);
+        if (!long) return;
+        for (let i = 0; i < count; i++) {
+          const r = start + i;
+          if (valid(r) && offsets[r + 1]! - offsets[r]! > 12) bindings.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[r]!, offsets[r + 1]!));
         }
       },
     };

@@ -1,6 +1,7 @@
 /**
- * The `export` step for tables: parquet, arrow (IPC file), csv (with a header) or json (one object per
- * line), the format from `format` or else the file's extension. The file appears whole or not at all: it is
+ * The `export` step for tables: parquet (uncompressed, PLAIN, written by parquet/; through DuckDB for
+ * tensor columns), arrow (IPC file), csv (with a header) or json (one object per line, through DuckDB), the
+ * format from `format` or else the file's extension. The file appears whole or not at all: it is
  * written under a temporary name in the same directory, flushed, and renamed. An existing file is replaced
  * only with `overwrite: true`.
  */
@@ -13,6 +14,7 @@ import { writeTableFile } from '../../data/table-file.js';
 import { queryTables } from '../duckdb/query.js';
 import { quoteString } from '../duckdb/sql-text.js';
 import { DataError, type RelationalContext } from '../types.js';
+import { parquetColumns, writeParquetFile } from './parquet/write-parquet.js';
 
 export type TableExportFormat = 'parquet' | 'arrow' | 'csv' | 'json';
 
@@ -39,8 +41,17 @@ export async function runExport(id: string, config: ExportStep, table: Table, ct
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const options = { parquet: 'FORMAT parquet', csv: 'FORMAT csv, HEADER true', json: 'FORMAT json' }[format];
+  // Parquet of flat columns is written here (parquet/write-parquet.ts, several times faster than copying
+  // the table into DuckDB to have it written); tensors and the other nested types go through DuckDB.
+  const direct = format === 'parquet' ? parquetColumns(table) : undefined;
   try {
-    await queryTables(ctx, { t: { table } }, `COPY (SELECT * FROM t) TO ${quoteString(tmp)} (${options})`, `step ${id}: export ${path}`);
+    if (direct) {
+      try {
+        writeParquetFile(tmp, table, direct, 'dlc');
+      } catch (error) {
+        throw new DataError(`step ${id}: cannot write ${path}: ${(error as Error).message}`, path);
+      }
+    } else await queryTables(ctx, { t: { table } }, `COPY (SELECT * FROM t) TO ${quoteString(tmp)} (${options})`, `step ${id}: export ${path}`);
     const fd = openSync(tmp, 'r');
     try {
       fsyncSync(fd);

@@ -5,6 +5,7 @@
 import { makeData, RecordBatch, Struct, Table } from 'apache-arrow';
 import type { RelationalContext } from '../types.js';
 import { dataFromLayout } from './arrow-layout.js';
+import type { ChosenStrategy } from './decide.js';
 import { type JoinSpec, type JoinStrategy } from './join-spec.js';
 import { type JoinStats, PhaseClock } from './join-stats.js';
 import { type TableLayout, tableBytes } from './layout.js';
@@ -14,12 +15,6 @@ import { broadcastJoin } from './strategies/broadcast.js';
 import { colocatedJoin } from './strategies/colocated.js';
 import { partitionedJoin } from './strategies/partitioned.js';
 import type { StrategyContext, StrategyResult } from './strategies/strategy.js';
-
-export interface ChosenStrategy {
-  strategy: JoinStrategy;
-  chosenBy: JoinStats['chosenBy'];
-  reason: string;
-}
 
 export interface JoinResult {
   table: Table;
@@ -37,6 +32,7 @@ export async function executeJoin(left: Table, right: Table, spec: JoinSpec, cho
     prepared,
     runner,
     bloom: spec.bloomFilter,
+    ...(chosen.buildSide ? { buildSide: chosen.buildSide } : {}),
     seed: ctx.seed,
     clock,
     progress: (round, rounds) => ctx.onProgress?.(Math.round((total * round) / rounds), total),
@@ -49,6 +45,7 @@ export async function executeJoin(left: Table, right: Table, spec: JoinSpec, cho
     strategy: chosen.strategy,
     chosenBy: chosen.chosenBy,
     reason: chosen.reason,
+    ...(chosen.check ? { check: chosen.check } : {}),
     how: spec.how,
     workers: runner.workers,
     buildSide: result.buildSide,

@@ -2,7 +2,7 @@
 import { concatLayouts } from './concat.js';
 import { gatherLayout, hasMissing } from './gather.js';
 import type { JoinShape } from './join-shape.js';
-import { type Alloc, type Layout, sliceLayout, type TableLayout } from './layout.js';
+import { type Alloc, type Layout, layoutBuffers, sliceLayout, type TableLayout } from './layout.js';
 import type { PairBuffer } from './pairs.js';
 import type { Side } from './match-rules.js';
 
@@ -16,12 +16,32 @@ export function gatherPairs(shape: JoinShape, left: TableLayout, right: TableLay
 export function gatherOutput(shape: JoinShape, left: TableLayout, right: TableLayout, li: Int32Array, ri: Int32Array, n: number, alloc: Alloc): TableLayout {
   const leftMissing = hasMissing(li, 0, n);
   const rightMissing = shape.output.some((c) => c.from === 'right') && hasMissing(ri, 0, n);
+  // A side whose rows come out as they went in (each matched once, in order: a lookup in a dimension
+  // table) is passed through as a slice of its columns, not copied row by row.
+  const leftRun = runStart(li, n);
+  const rightRun = shape.output.some((c) => c.from === 'right') ? runStart(ri, n) : -1;
+  // Only columns in plain memory are passed through: the shared copies worker threads read would make the
+  // output shared memory, which the native code that writes tables out does not take.
+  const through = (l: Layout, run: number): boolean => run >= 0 && [...layoutBuffers(l)].every((b) => b instanceof ArrayBuffer);
   const columns = shape.output.map((c): Layout => {
-    if (c.from === 'left') return gatherLayout(left.columns[c.left]!, li, 0, n, alloc, leftMissing);
-    if (c.from === 'right') return gatherLayout(right.columns[c.right]!, ri, 0, n, alloc, rightMissing);
-    return gatherCoalesced(left.columns[c.left]!, li, right.columns[c.right]!, ri, n, alloc);
+    const l = left.columns[c.left];
+    const r = right.columns[c.right];
+    if (c.from === 'left' || (c.from === 'coalesce' && leftRun >= 0)) {
+      return through(l!, leftRun) ? sliceLayout(l!, leftRun, leftRun + n) : c.from === 'left' ? gatherLayout(l!, li, 0, n, alloc, leftMissing) : gatherLayout(l!, li, 0, n, alloc);
+    }
+    if (c.from === 'right') return through(r!, rightRun) ? sliceLayout(r!, rightRun, rightRun + n) : gatherLayout(r!, ri, 0, n, alloc, rightMissing);
+    return gatherCoalesced(l!, li, r!, ri, n, alloc);
   });
   return { length: n, columns };
+}
+
+/** `s` when idx[0..n) is s, s + 1, ..., s + n − 1 (no missing row); otherwise −1. */
+export function runStart(idx: Int32Array, n: number): number {
+  if (n === 0) return -1;
+  const s = idx[0]!;
+  if (s < 0) return -1;
+  for (let j = 1; j < n; j++) if (idx[j] !== s + j) return -1;
+  return s;
 }
 
 /** A key column of an outer join: the left row's value, or the right row's where there is no left row. */

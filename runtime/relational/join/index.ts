@@ -1,8 +1,8 @@
 /**
  * Joins: every strategy of the plan (broadcast, shuffle_hash, sort_merge, colocated, optional Bloom
- * pre-filter) gives the same rows as a SQL engine's join. The strategy comes from the plan's decision;
- * the runtime never re-decides it. Until the planner decides joins (decision.strategy null, the step's
- * `strategy: auto`), chooseJoinStrategy's rule stands in.
+ * pre-filter) gives the same rows as a SQL engine's join. The strategy and build side come from the
+ * plan's decision; the runtime never re-decides them, and says when the sizes it meets would have led the
+ * same cost model elsewhere (decide.ts).
  *
  * The output is the left input's columns, then the right's other than the keys (renamed with the step's
  * suffix, `_right` by default, where a name is taken); semi and anti joins output the left columns only.
@@ -11,11 +11,11 @@
  */
 import type { PlanNode } from '../../../compiler/phases/5-plan/plan-types.js';
 import type { RelationalContext, Table } from '../types.js';
-import { chooseJoinStrategy } from './choose-strategy.js';
-import { type ChosenStrategy, executeJoin, type JoinResult } from './execute-join.js';
-import { isJoinStrategy, type JoinSpec, readJoinSpec } from './join-spec.js';
+import { chooseStrategy } from './decide.js';
+import { executeJoin, type JoinResult } from './execute-join.js';
+import { readJoinSpec } from './join-spec.js';
 
-export type { JoinStats } from './join-stats.js';
+export type { JoinStats, PlanCheck } from './join-stats.js';
 export type { JoinResult } from './execute-join.js';
 export { stopJoinThreads } from './worker-pool.js';
 export { partitionByKeyHash } from './partition-by-key.js';
@@ -30,12 +30,5 @@ export async function runJoinWithStats(node: PlanNode, left: Table, right: Table
   // The plan's Bloom-filter choice, when it made one, is the one the runtime follows.
   const planned = node.decision?.settings?.bloom_filter;
   const spec = read.bloomFilter === 'auto' && typeof planned === 'boolean' ? { ...read, bloomFilter: planned } : read;
-  return executeJoin(left, right, spec, chosenStrategy(node, spec, left, right, ctx), ctx);
-}
-
-function chosenStrategy(node: PlanNode, spec: JoinSpec, left: Table, right: Table, ctx: RelationalContext): ChosenStrategy {
-  const decided = node.decision?.strategy;
-  if (isJoinStrategy(decided)) return { strategy: decided, chosenBy: 'plan', reason: node.decision?.reason ?? 'the plan' };
-  if (spec.strategy !== 'auto') return { strategy: spec.strategy, chosenBy: 'spec', reason: 'explicit in the spec' };
-  return { ...chooseJoinStrategy({ leftRows: left.numRows, rightRows: right.numRows, workers: ctx.workers }), chosenBy: 'runtime' };
+  return executeJoin(left, right, spec, chooseStrategy(node, spec, left, right, Math.max(1, Math.floor(ctx.workers))), ctx);
 }

@@ -11,9 +11,14 @@ import type { JoinHow, Side } from './match-rules.js';
 
 export interface JoinStats {
   strategy: JoinStrategy;
-  /** `plan`: the planner's decision; `spec`: the step's explicit strategy; `runtime`: chooseJoinStrategy's rule. */
-  chosenBy: 'plan' | 'spec' | 'runtime';
+  /**
+   * `plan`: the planner's decision; `spec`: the step's explicit strategy (no plan); `model`: no plan, so
+   * the planner's cost model over the inputs' measured sizes (decide.ts).
+   */
+  chosenBy: 'plan' | 'spec' | 'model';
   reason: string;
+  /** For a plan's automatic choice: what the cost model says at the sizes the inputs actually have. */
+  check?: PlanCheck;
   how: JoinHow;
   workers: number;
   buildSide: Side;
@@ -28,6 +33,24 @@ export interface JoinStats {
   distinctKeys?: { left: number; right: number; both: number };
   /** Wall time of each round, and the CPU time the whole process spent meanwhile (all threads), ms. */
   phases: { name: string; ms: number; cpuMs: number }[];
+}
+
+export interface SideSizes {
+  rows: number | null;
+  bytes: number | null;
+}
+
+/** The plan's join decision set against the sizes the runtime met (decide.ts). */
+export interface PlanCheck {
+  /** What the planner estimated (null where it did not know). */
+  planned: { left: SideSizes; right: SideSizes };
+  actual: { left: SideSizes; right: SideSizes };
+  /** The cost model's choice at the actual sizes. */
+  strategy: JoinStrategy;
+  buildSide: Side;
+  /** Whether that is the plan's choice. Either way the join runs as the plan says. */
+  agrees: boolean;
+  note: string;
 }
 
 export class PhaseClock {

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CONSTANT_NAMES, DEFAULT_CONSTANTS, profileFromMeasurements } from '../../../compiler/cost/constants.js';
 import { calibrationPath, machineProfile, readCalibration, writeCalibration, type CalibrationFile } from '../../../runtime/calibrate/cache.js';
-import { calibrate, measureHash, measureRead, measureSend, measureSort } from '../../../runtime/calibrate/measure.js';
+import { calibrate, measureHash, measureRead, measureSend, measureSort, ROW_BYTES } from '../../../runtime/calibrate/measure.js';
 import { measureSyncStep } from '../../../runtime/calibrate/sync-step.js';
+import { broadcastBuild } from '../../../runtime/relational/join/build-rate.js';
+import { tableFromArrays } from 'apache-arrow';
 import { ROOT, runCli } from '../../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlc-calibrate-test-'));
@@ -67,6 +69,16 @@ test('a synchronous step between two processes costs something beyond its work, 
   const m = await measureSyncStep(30, 2);
   assert.ok(m.seconds > 0 && m.seconds < 1, `sync ${m.seconds} s`);
   assert.ok(m.workSeconds > 0, `work ${m.workSeconds} s`);
+});
+
+test('the hash rate is the join runtime\'s: its tables over every byte of a broadcast build side, large ones in cache-sized parts', () => {
+  for (const rows of [1_000, 200_000]) {
+    const build = tableFromArrays({ key: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i % 1000)), a: new Float64Array(rows), b: new Float64Array(rows) });
+    const built = broadcastBuild(tableFromArrays({ key: new BigInt64Array(0) }), build, 'key');
+    assert.equal(built.bytes, rows * ROW_BYTES, 'the rate is per byte of the build side as the join holds it');
+    built.run();
+  }
+  assert.match(measureHash(20_000, 1).hash.detail, /join runtime's hash tables/);
 });
 
 test('dlc calibrate --print shows the defaults, and dlc plan names calibrated constants as such', () => {

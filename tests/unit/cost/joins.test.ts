@@ -33,9 +33,13 @@ test('the talk\'s unit formulas: sort-merge 3A/n + 3B/n, broadcast A/n + B/n + 2
     assert.equal(broadcastUnits(a, b, n), a / n + b / n + 2 * b);
     assert.ok(Math.abs(sortMergeUnits(a, b, n) - broadcastUnits(a, b, n) - ((2 * (a + b)) / n - 2 * b)) < 1e-12);
   }
-  // Shuffle hash: its read, the network share (A+B)(n−1)/n, a build of B/n. Co-located: no network at all.
+  // Shuffle hash: its read, each worker writing its share into the partitions (as sort-merge counts it), a
+  // build of B/n. Co-located: nothing moves at all.
   assert.equal(shuffleHashUnits(4, 1, 2), 5 / 2 + 5 / 2 + 1 / 2);
+  assert.equal(shuffleHashUnits(4, 1, 5), 5 / 5 + 5 / 5 + 1 / 5);
   assert.equal(colocatedUnits(4, 1, 2), 5 / 2 + 1 / 2);
+  // Shuffle hash is sort-merge without the sort, plus a table of B/n: never dearer with equal rates.
+  for (const [a, b, n] of [[1, 1, 1], [4, 1, 5], [100, 3, 64]] as const) assert.ok(shuffleHashUnits(a, b, n) < sortMergeUnits(a, b, n));
 });
 
 test('with every pass at the same rate, seconds are the unit formulas times the rate', () => {
@@ -49,18 +53,38 @@ test('with every pass at the same rate, seconds are the unit formulas times the 
   }
 });
 
-test('A = 60M rows, B = 15M rows (A+B = 5 units of B): broadcast up to the crossover at 5 workers, sort-merge beyond', () => {
+test('A = 60M rows, B = 15M rows (A+B = 5 units of B): broadcast at 1 and 2 workers, not where workers outnumber the size ratio', () => {
   const a = side(60e6);
   const b = side(15e6);
+  // Between broadcast and sort-merge alone, the talk's crossover: 5 workers for A+B = 5 units of B.
   assert.ok(Math.abs(broadcastCrossover(a.bytes!, b.bytes!, c) - 5) < 1e-9);
-  const chosen = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16].map((n) => [n, pickJoinStrategy(estimateJoin(model(a, b, n)), 'none')] as const);
+  const est = (n: number, s: string) => estimateJoin(model(a, b, n)).find((x) => x.strategy === s)!.seconds!;
+  for (const n of [2, 3, 4]) assert.ok(est(n, 'broadcast') < est(n, 'sort_merge'), `${n} workers: broadcast under sort-merge`);
+  for (const n of [6, 8]) assert.ok(est(n, 'broadcast') > est(n, 'sort_merge'), `${n} workers: sort-merge under broadcast`);
+  // With shuffle hash in the field it stops sooner: broadcast while A > 2(n−1)B, so up to 2 workers here.
+  const chosen = [1, 2, 3, 4, 5, 6, 8, 12, 16].map((n) => [n, pickJoinStrategy(estimateJoin(model(a, b, n)), 'none')] as const);
   for (const [n, s] of chosen) {
-    if (n === 1) assert.equal(s, 'shuffle_hash', 'one worker: a local hash join, nothing to send');
-    else if (n < 5) assert.equal(s, 'broadcast', `${n} workers`);
-    else assert.notEqual(s, 'broadcast', `${n} workers`);
+    if (n <= 2) assert.equal(s, 'broadcast', `${n} workers`);
+    else assert.equal(s, 'shuffle_hash', `${n} workers`);
   }
-  // The talk: with A+B > 20 units broadcast still wins at 18 workers.
-  assert.equal(pickJoinStrategy(estimateJoin(model(side(20e6), side(1e6), 18)), 'none'), 'broadcast');
+  // The talk: with A+B > 20 units broadcast still beats sort-merge at 18 workers; shuffle hash, which the
+  // talk did not weigh, beats both there, and broadcast keeps winning up to A > 2(n−1)B.
+  const big = (n: number) => estimateJoin(model(side(20e6), side(1e6), n));
+  assert.ok(big(18).find((x) => x.strategy === 'broadcast')!.seconds! < big(18).find((x) => x.strategy === 'sort_merge')!.seconds!);
+  assert.equal(pickJoinStrategy(big(10), 'none'), 'broadcast');
+  assert.equal(pickJoinStrategy(big(12), 'none'), 'shuffle_hash');
+});
+
+test('one worker: broadcast, which writes B once, over a shuffle that still writes every row into a partition', () => {
+  for (const ratio of [1, 4, 256]) assert.equal(pickJoinStrategy(estimateJoin(model(side(ratio * 1e6), side(1e6), 1)), 'none'), 'broadcast', `A = ${ratio} B`);
+});
+
+test('the broadcast / shuffle crossover grows with the workers: A/B = (1 + hash/send cost)·(n − 1)', () => {
+  // Hashing a byte costing 3 times sending one puts the crossover at 4(n − 1): 4 at 2 workers, 12 at 4.
+  const k = { ...c, hash_bytes_per_s: c.send_bytes_per_s / 3 };
+  const pick = (ratio: number, n: number) => pickJoinStrategy(estimateJoin({ ...model(side(ratio * 1e6), side(1e6), n), constants: k }), 'none');
+  assert.deepEqual([3, 5].map((r) => pick(r, 2)), ['shuffle_hash', 'broadcast']);
+  assert.deepEqual([11, 13].map((r) => pick(r, 4)), ['shuffle_hash', 'broadcast']);
 });
 
 test('calibrated rates move the crossover: slow sorting favours broadcast, slow hashing favours sort-merge', () => {
@@ -70,7 +94,8 @@ test('calibrated rates move the crossover: slow sorting favours broadcast, slow 
   assert.ok(broadcastCrossover(4, 1, slowHash) < 5);
   // Both exchange their data over the same network: its speed alone does not move the crossover.
   assert.ok(Math.abs(broadcastCrossover(4, 1, { ...c, send_bytes_per_s: c.send_bytes_per_s / 4 }) - 5) < 1e-9);
-  assert.equal(pickJoinStrategy(estimateJoin({ ...model(side(60e6), side(15e6), 6), constants: slowSort }), 'none'), 'broadcast');
+  const at6 = estimateJoin({ ...model(side(60e6), side(15e6), 6), constants: slowSort });
+  assert.ok(at6.find((x) => x.strategy === 'broadcast')!.seconds! < at6.find((x) => x.strategy === 'sort_merge')!.seconds!);
 });
 
 test('build side: the smaller input by bytes, else by rows, whichever side it is written on', () => {

@@ -31,6 +31,23 @@ function sampleTable() {
   return tableOf(all.map((c) => c.field), all.map((c) => c.data), 4);
 }
 
+test('strings of every length around DuckDB\'s 12 inline bytes, over several chunks, arrive whole', async () => {
+  // Short strings go in as blocks of DuckDB's own entries, longer ones one by one: both, side by side.
+  const values = Array.from({ length: 5_000 }, (_, i) => (i % 7 === 3 ? null : i % 11 === 5 ? `é${'ü'.repeat(i % 9)}` : 'abcdefghijklmnopqrstuvwxyz0123456789'.slice(0, i % 37)));
+  const table = tableOf([new Field('s', new Utf8(), true)], [vectorFromArray(values, new Utf8()).data[0]!], values.length);
+  const back = await queryTables(ctx, { t: { table } }, 'SELECT s, octet_length(encode(s)) AS n FROM t', 'test');
+  const s = back.getChild('s')!;
+  const n = back.getChild('n')!;
+  for (let i = 0; i < values.length; i++) {
+    assert.equal(s.get(i), values[i], `row ${i}`);
+    assert.equal(n.get(i) === null ? null : Number(n.get(i)), values[i] === null ? null : Buffer.byteLength(values[i]!), `row ${i} length`);
+  }
+  // DuckDB compares short strings by their whole entry: stray bytes after one would make it unequal to itself.
+  const counts = await queryTables(ctx, { t: { table } }, "SELECT s, count(*) AS c FROM t WHERE s IN ('abcdefghijk', 'abc', '') GROUP BY s ORDER BY s", 'test');
+  const expected = ['', 'abc', 'abcdefghijk'].map((v) => [v, values.filter((x) => x === v).length]);
+  assert.deepEqual(Array.from({ length: counts.numRows }, (_, i) => [counts.getChild('s')!.get(i), Number(counts.getChild('c')!.get(i))]), expected);
+});
+
 test('Arrow → DuckDB → Arrow keeps every value, null and type, tensors with their shape', async () => {
   const table = sampleTable();
   const back = await queryTables(ctx, { t: { table } }, 'SELECT * FROM t', 'test');

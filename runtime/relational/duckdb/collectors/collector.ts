@@ -5,6 +5,9 @@ import type { DuckDBBindings } from '../session.js';
 
 export type RawVector = Parameters<DuckDBBindings['vector_get_data']>[0];
 
+/** Rows per Arrow record batch (DuckDB hands out 2048 at a time; a batch may run over by less than that). */
+export const BATCH_ROWS = 1 << 16;
+
 /** Gathers one result column chunk by chunk and hands it out as one Arrow chunk per record batch. */
 export interface Collector {
   field: Field;
@@ -23,6 +26,13 @@ export class ValidityCollector {
   add(vector: RawVector, count: number): void {
     const raw = this.bindings.vector_get_validity(vector, Math.ceil(count / 64) * 8);
     const start = this.length;
+    // Bits are set only once a null has been seen: a column without nulls (most) needs no bitmap at all,
+    // and setting 2048 bits a chunk one by one was a good part of reading one.
+    if (this.nullCount === 0 && (!raw || allSet(raw, count))) {
+      this.length += count;
+      return;
+    }
+    if (this.nullCount === 0) this.setAll(start);
     this.grow(start + count);
     const bytes = this.buffer;
     for (let i = 0; i < count; i++) {
@@ -31,6 +41,13 @@ export class ValidityCollector {
       else this.nullCount++;
     }
     this.length += count;
+  }
+
+  /** Marks bits [0, end) valid: the rows before the first null. */
+  private setAll(end: number): void {
+    this.grow(end);
+    this.buffer.fill(0xff, 0, end >> 3);
+    for (let bit = end & ~7; bit < end; bit++) this.buffer[bit >> 3]! |= 1 << (bit & 7);
   }
 
   private grow(bitLength: number): void {
@@ -50,6 +67,14 @@ export class ValidityCollector {
     this.nullCount = 0;
     return out;
   }
+}
+
+/** Whether the first `count` bits of a validity mask are all set. */
+function allSet(raw: Uint8Array, count: number): boolean {
+  const whole = count >> 3;
+  for (let i = 0; i < whole; i++) if (raw[i] !== 0xff) return false;
+  for (let bit = whole << 3; bit < count; bit++) if (((raw[bit >> 3]! >> (bit & 7)) & 1) === 0) return false;
+  return true;
 }
 
 /** A typed view of raw bytes, copied first when DuckDB's buffer is not aligned for the element type. */

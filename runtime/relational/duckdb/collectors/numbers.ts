@@ -2,13 +2,15 @@
 import { Bool, Field, Float64, makeData, type DataType } from 'apache-arrow';
 import { GrowableBytes } from '../growable.js';
 import type { DuckDBBindings } from '../session.js';
-import { ValidityCollector, type Collector } from './collector.js';
+import { BATCH_ROWS, ValidityCollector, type Collector } from './collector.js';
 
 export type Convert = (raw: Uint8Array, count: number) => ArrayBufferView;
 
 /** A fixed-width column: each chunk's values converted (or not) and appended. */
-export function fixedCollector(name: string, type: DataType, bytesPerValue: number, convert: Convert | undefined, bindings: DuckDBBindings, view: (b: ArrayBuffer) => ArrayBufferView): Collector {
-  const values = new GrowableBytes();
+export function fixedCollector(name: string, type: DataType, bytesPerValue: number, convert: Convert | undefined, bindings: DuckDBBindings, view: (b: ArrayBuffer, length: number) => ArrayBufferView): Collector {
+  // Sized for a whole record batch of the Arrow type's width, so its buffer becomes the column's without a copy.
+  const width = (view(new ArrayBuffer(16), 1) as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const values = new GrowableBytes((BATCH_ROWS + 2048) * width);
   const validity = new ValidityCollector(bindings);
   return {
     field: new Field(name, type, true),
@@ -20,7 +22,8 @@ export function fixedCollector(name: string, type: DataType, bytesPerValue: numb
     },
     finish() {
       const v = validity.finish();
-      const data = view(values.take()) as ArrayBufferView & { length: number };
+      const { buffer, length } = values.takeInPlace();
+      const data = view(buffer, length / width) as ArrayBufferView & { length: number };
       return makeData({ type, length: data.length, data, ...v } as never);
     },
   };

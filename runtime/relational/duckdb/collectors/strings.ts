@@ -19,9 +19,9 @@ export function stringCollector(name: string, type: Utf8 | Binary, bindings: Duc
       for (let i = 0; i < count; i++) {
         if (!valid || ((valid[i >> 3]! >> (i & 7)) & 1) === 1) {
           const len = view.getUint32(i * 16, true);
-          data.append(len <= 12
-            ? new Uint8Array(entries.buffer, entries.byteOffset + i * 16 + 4, len)
-            : bindings.get_data_from_pointer(entries.buffer as ArrayBuffer, entries.byteOffset + i * 16 + 8, len));
+          // Inline bytes are copied where they are; a view per value cost more than the copy.
+          if (len <= 12) data.appendRange(entries, i * 16 + 4, len);
+          else data.append(bindings.get_data_from_pointer(entries.buffer as ArrayBuffer, entries.byteOffset + i * 16 + 8, len));
         }
         offsets.push(data.length);
       }

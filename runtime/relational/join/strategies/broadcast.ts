@@ -17,7 +17,7 @@ export async function broadcastJoin(c: StrategyContext): Promise<StrategyResult>
   const { prepared: p, runner } = c;
   const left = p.left[0]!;
   const right = p.right[0]!;
-  const buildSide: Side = left.length < right.length ? 'left' : 'right';
+  const buildSide: Side = c.buildSide ?? (left.length < right.length ? 'left' : 'right');
   const build = buildSide === 'left' ? left : right;
   const probe = buildSide === 'left' ? right : left;
   const n = runner.workers;

@@ -16,7 +16,7 @@
  * or a key the Bloom filter rules out) do not travel: on a side whose rows are output unmatched they are
  * output by the worker that holds them, elsewhere they are dropped, so the filter never changes a result.
  */
-import { HyperLogLog } from '../hyperloglog.js';
+import { HyperLogLog } from '../../../data/sketches/hyperloglog.js';
 import { BloomFilter } from '../bloom-filter.js';
 import { CACHE_ROWS } from '../hash-join.js';
 import { compareKeys, type KeyValue, keysOfValues } from '../key-compare.js';
@@ -50,7 +50,7 @@ export async function partitionedJoin(c: StrategyContext, algorithm: 'hash' | 'm
   const { prepared: p, runner } = c;
   const n = runner.workers;
   const tables: Record<Side, TableLayout> = { left: p.left[0]!, right: p.right[0]! };
-  const small: Side = tables.left.length < tables.right.length ? 'left' : 'right';
+  const small: Side = c.buildSide ?? (tables.left.length < tables.right.length ? 'left' : 'right');
   const large = otherSide(small);
   const sides: Side[] = ['left', 'right'];
   const alloc = runner.shared ? sharedAlloc : plainAlloc;

@@ -11,6 +11,8 @@ export interface StrategyContext {
   runner: Runner;
   /** The step's bloom_filter setting. */
   bloom: boolean | 'auto';
+  /** The side to build on (and broadcast), as decided; absent: the smaller by rows. */
+  buildSide?: Side;
   seed: number;
   clock: PhaseClock;
   progress: (round: number, rounds: number) => void;

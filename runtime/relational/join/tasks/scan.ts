@@ -1,5 +1,5 @@
 /** The scan task: hash keys, and sketch, filter and sample them on the way. */
-import { HyperLogLog } from '../hyperloglog.js';
+import { HyperLogLog } from '../../../data/sketches/hyperloglog.js';
 import { BloomFilter } from '../bloom-filter.js';
 import { hashKeys } from '../hash.js';
 import { type KeyValue, keyValueAt } from '../key-compare.js';

@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { DateDay, Field, FixedSizeList, Float32, Int32, makeData, makeVector, RecordBatch, Schema, Struct, Table, tableFromArrays, TimestampSecond, vectorFromArray } from 'apache-arrow';
 import { partitionByKeyHash, runJoin, runJoinWithStats, stopJoinThreads } from '../../../../runtime/relational/join/index.js';
-import { chooseJoinStrategy } from '../../../../runtime/relational/join/choose-strategy.js';
+import { chooseJoin } from '../../../../compiler/cost/join-choice.js';
+import { tableBytes } from '../../../../runtime/relational/join/decide.js';
 import { DataError } from '../../../../runtime/relational/types.js';
+import { DEFAULT_CONSTANTS } from '../../../../compiler/cost/constants.js';
 import { arrowRows, ctxFor, joinNode, toArrow } from './join-fixtures.js';
 
 after(() => stopJoinThreads());
@@ -91,16 +93,62 @@ test('co-located inputs are checked: hash-placed or key ranges apart pass, anyth
   await assert.rejects(runJoin(joinNode({ on: 'k', strategy: 'colocated' }), lr, toArrow({ columns: [{ name: 'k', kind: 'int32', values: [1, 2, 3] }] }, [1, 1, 1]), ctxFor(1)), /same number of partitions/);
 });
 
-test('the plan decides, else the spec, else the runtime rule; stats say which', async () => {
+test('the plan decides, else the spec, else the planner\'s cost model; stats say which', async () => {
   const plan = await runJoinWithStats(joinNode({ on: 'customer_id', strategy: 'broadcast' }, 'sort_merge'), orders(), customers(), ctxFor(2));
   assert.equal(plan.stats.strategy, 'sort_merge');
   assert.equal(plan.stats.chosenBy, 'plan');
   const spec = await runJoinWithStats(joinNode({ on: 'customer_id', strategy: 'shuffle_hash' }, null), orders(), customers(), ctxFor(2));
   assert.deepEqual([spec.stats.strategy, spec.stats.chosenBy], ['shuffle_hash', 'spec']);
-  const auto = await runJoinWithStats(joinNode({ on: 'customer_id' }, null), orders(), customers(), ctxFor(2));
-  assert.equal(auto.stats.chosenBy, 'runtime');
-  assert.equal(auto.stats.strategy, chooseJoinStrategy({ leftRows: 4, rightRows: 3, workers: 2 }).strategy);
-  assert.equal(auto.stats.buildSide, 'right');
+  // No plan and no explicit strategy: the same cost model the planner uses, over the inputs' measured sizes.
+  for (const workers of [1, 2, 4]) {
+    const [l, r] = sized(20_000, 5_000, 2_000 * workers, 0);
+    const auto = await runJoinWithStats(joinNode({ on: 'k' }, null), l, r, ctxFor(workers));
+    assert.equal(auto.stats.chosenBy, 'model');
+    const model = chooseJoin({
+      left: { rows: l.numRows, bytes: tableBytes(l), distinct: null },
+      right: { rows: r.numRows, bytes: tableBytes(r), distinct: null },
+      how: 'inner',
+      workers,
+      memoryPerWorker: 2 ** 30,
+      constants: DEFAULT_CONSTANTS,
+      colocation: 'none',
+      colocationNote: '',
+    });
+    assert.deepEqual([auto.stats.strategy, auto.stats.buildSide], [model.strategy, model.buildSide], `${workers} workers`);
+  }
+});
+
+test('the plan\'s build side is the one built on and broadcast, even when it is the larger input', async () => {
+  const [l, r] = sized(2_000, 2_000, 300, 0);
+  for (const strategy of ['broadcast', 'shuffle_hash']) {
+    const planned = joinNode({ on: 'k' }, strategy);
+    planned.decision!.settings = { build_side: 'left' };
+    const res = await runJoinWithStats(planned, l, r, ctxFor(2));
+    assert.equal(res.stats.buildSide, 'left', strategy);
+    if (strategy === 'broadcast') assert.equal(res.stats.bytesMoved, res.stats.inputBytes.left, 'the left side went to the other worker');
+    const plain = await runJoinWithStats(joinNode({ on: 'k', strategy }, null), l, r, ctxFor(2));
+    assert.deepEqual(arrowRows(res.table), arrowRows(plain.table), strategy);
+  }
+});
+
+test('an automatic plan is checked against the sizes the join meets; it runs as planned either way', async () => {
+  // Planned as broadcast from estimates of 4,000 x 30 rows; the inputs hold 2,000 x 2,000, at which the
+  // model moves both sides on two workers instead.
+  const [l, r] = sized(2_000, 2_000, 2_000, 0);
+  const node = joinNode({ on: 'k' }, 'broadcast');
+  node.decision!.settings = { build_side: 'right' };
+  node.decision!.inputs = { 'left.rows': { value: 4_000, from: 'estimate' }, 'right.rows': { value: 30, from: 'file metadata' } };
+  const res = await runJoinWithStats(node, l, r, ctxFor(2));
+  assert.equal(res.stats.strategy, 'broadcast', 'the plan is followed');
+  const check = res.stats.check!;
+  assert.equal(check.agrees, false);
+  assert.notEqual(check.strategy, 'broadcast');
+  assert.deepEqual([check.planned.left.rows, check.actual.left.rows, check.actual.right.rows], [4_000, 2_000, 2_000]);
+  assert.match(check.note, /the plan has broadcast.*the join runs as planned/);
+  // The same plan at sizes that bear it out agrees; an explicit strategy is not second-guessed.
+  const [big, small] = sized(20_000, 5_000, 30, 0);
+  assert.equal((await runJoinWithStats(node, big, small, ctxFor(2))).stats.check!.agrees, true);
+  assert.equal((await runJoinWithStats(joinNode({ on: 'k', strategy: 'broadcast' }, 'broadcast'), l, r, ctxFor(2))).stats.check, undefined);
 });
 
 /** A left table of `n` rows whose keys cycle over `distinct` values, and a right one of `m` distinct keys. */
@@ -168,4 +216,23 @@ test('inputs with empty record batches and no batches at all', async () => {
     assert.deepEqual(arrowRows(await runJoin(joinNode({ on: 'k', how: 'left', strategy }), withEmpty, empty, ctxFor(2))), ['1', '2'], strategy);
     assert.equal((await runJoin(joinNode({ on: 'k', strategy }), empty, withEmpty, ctxFor(1))).numRows, 0, strategy);
   }
+});
+
+test('a lookup where every row of one side comes out once, in order, passes that side\'s columns through uncopied', async () => {
+  const n = 5_000;
+  const facts = tableFromArrays({ id: Int32Array.from({ length: n }, (_, i) => i), c: Int32Array.from({ length: n }, (_, i) => (i * 7) % 100), v: Float64Array.from({ length: n }, (_, i) => i / 2) });
+  const dim = tableFromArrays({ c: Int32Array.from({ length: 100 }, (_, i) => 99 - i), label: Float64Array.from({ length: 100 }, (_, i) => 1000 + i) });
+  for (const how of ['inner', 'left']) {
+    const res = await runJoinWithStats(joinNode({ on: 'c', how, strategy: 'broadcast' }, null), facts, dim, ctxFor(1));
+    const out = res.table;
+    assert.equal(out.numRows, n, how);
+    const v = out.getChild('v')!.data[0]!;
+    assert.equal(v.values.buffer, facts.getChild('v')!.data[0]!.values.buffer, `${how}: the left column is the input's own buffer`);
+    // The same rows as a join that copies (two workers, rows moved between partitions).
+    const copied = await runJoin(joinNode({ on: 'c', how, strategy: 'shuffle_hash' }, null), facts, dim, ctxFor(2));
+    assert.deepEqual(arrowRows(out), arrowRows(copied), how);
+  }
+  // Not every row matched: copied as before.
+  const partial = await runJoin(joinNode({ on: 'c', strategy: 'broadcast' }, null), facts, tableFromArrays({ c: Int32Array.from([1, 2, 3]), label: Float64Array.from([1, 2, 3]) }), ctxFor(1));
+  assert.notEqual(partial.getChild('v')!.data[0]!.values.buffer, facts.getChild('v')!.data[0]!.values.buffer);
 });

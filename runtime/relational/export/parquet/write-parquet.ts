@@ -1,0 +1,137 @@
+/**
+ * A Parquet file from an Arrow table, written here rather than through DuckDB: copying the table into
+ * DuckDB (an appender, one chunk of 2048 rows at a time) and having DuckDB encode it took most of a
+ * pipeline's time (8M joined rows: about 2.5 s to copy in, 3–4 s to write). Here every column of a row
+ * group is one data page (v1), its values PLAIN and uncompressed, nullable columns with their definition
+ * levels bit-packed straight from the Arrow validity bitmap: fixed-width columns without nulls are written
+ * from the Arrow buffers as they are. The files are larger than a compressed, dictionary-encoded writer's,
+ * and are written at the speed of the disk. Readers of any Parquet implementation read them.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Data, RecordBatch, Table } from 'apache-arrow';
+import { type ParquetColumn, parquetColumnFor } from './columns.js';
+import { encodeStruct, i64, list, struct, type ThriftStruct } from './thrift.js';
+
+/** Rows per row group, at most (a batch smaller than this is a row group of its own). */
+export const ROW_GROUP_ROWS = 1 << 17;
+
+const MAGIC = new TextEncoder().encode('PAR1');
+const Encoding = { PLAIN: 0, RLE: 3 } as const;
+const UNCOMPRESSED = 0;
+const DATA_PAGE = 0;
+const REQUIRED = 0;
+const OPTIONAL = 1;
+
+/** The table's columns as this writer writes them, or undefined when one of them has a type it does not handle. */
+export function parquetColumns(table: Table): ParquetColumn[] | undefined {
+  const columns = table.schema.fields.map((f) => parquetColumnFor(f));
+  if (!columns.every((c) => c !== undefined)) return undefined;
+  // A column the schema calls non-nullable that holds a null anyway is written as optional, not corrupted.
+  return columns.map((c, i) => (c.optional || !table.batches.some((b) => (b.data.children[i]?.nullCount ?? 0) > 0) ? c : { ...c, optional: true }));
+}
+
+/** Definition levels of rows [from, from + count): one RLE run of 1s without nulls, else the validity bits. */
+function definitionLevels(data: Data, from: number, count: number): Uint8Array {
+  const bitmap = data.nullBitmap;
+  let body: number[];
+  if (data.nullCount === 0 || !bitmap || bitmap.length === 0) body = [...varint(count * 2), 1];
+  else {
+    const groups = Math.ceil(count / 8);
+    const bits = new Uint8Array(groups);
+    const start = data.offset + from;
+    if ((start & 7) === 0) bits.set(bitmap.subarray(start >> 3, (start >> 3) + groups));
+    else for (let i = 0; i < count; i++) if ((bitmap[(start + i) >> 3]! >> ((start + i) & 7)) & 1) bits[i >> 3]! |= 1 << (i & 7);
+    // Bits past the last row may be set in the bitmap; the reader stops at the page's value count.
+    body = [...varint(groups * 2 + 1), ...bits];
+  }
+  const out = new Uint8Array(4 + body.length);
+  new DataView(out.buffer).setInt32(0, body.length, true);
+  out.set(body, 4);
+  return out;
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+  return out;
+}
+
+interface ChunkMeta {
+  column: ParquetColumn;
+  offset: number;
+  bytes: number;
+  rows: number;
+}
+
+/** Writes `table` to `path` (which the caller renames into place once it is complete). */
+export function writeParquetFile(path: string, table: Table, columns: ParquetColumn[], createdBy: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    let at = 0;
+    const put = (b: Uint8Array): void => {
+      let done = 0;
+      while (done < b.byteLength) done += writeSync(fd, b, done, b.byteLength - done);
+      at += b.byteLength;
+    };
+    put(MAGIC);
+    const groups: { rows: number; chunks: ChunkMeta[] }[] = [];
+    for (const batch of table.batches as RecordBatch[]) {
+      for (let from = 0; from < batch.numRows; from += ROW_GROUP_ROWS) {
+        const rows = Math.min(ROW_GROUP_ROWS, batch.numRows - from);
+        const chunks = columns.map((column, c) => {
+          const data = batch.data.children[c] as Data;
+          const levels = column.optional ? [definitionLevels(data, from, rows)] : [];
+          const body = [...levels, ...column.values(data, from, rows)];
+          const size = body.reduce((a, b) => a + b.byteLength, 0);
+          const header = encodeStruct(
+            struct([1, DATA_PAGE], [2, size], [3, size], [5, struct([1, rows], [2, Encoding.PLAIN], [3, Encoding.RLE], [4, Encoding.RLE])]),
+          );
+          const offset = at;
+          put(header);
+          for (const b of body) put(b);
+          return { column, offset, bytes: at - offset, rows };
+        });
+        groups.push({ rows, chunks });
+      }
+    }
+    const footer = encodeStruct(fileMetaData(table, columns, groups, createdBy));
+    put(footer);
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setInt32(0, footer.byteLength, true);
+    put(length);
+    put(MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileMetaData(table: Table, columns: ParquetColumn[], groups: { rows: number; chunks: ChunkMeta[] }[], createdBy: string): ThriftStruct {
+  const schema = [
+    struct([4, 'schema'], [5, columns.length]),
+    ...columns.map((c) => struct([1, c.physical], [3, c.optional ? OPTIONAL : REQUIRED], [4, c.name], [6, c.converted])),
+  ];
+  const rowGroups = groups.map((g) =>
+    struct(
+      [1, list('struct', g.chunks.map((ch) => struct(
+        [2, i64(ch.offset)],
+        [3, struct(
+          [1, ch.column.physical],
+          [2, list('i32', ch.column.optional ? [Encoding.PLAIN, Encoding.RLE] : [Encoding.PLAIN])],
+          [3, list('string', [ch.column.name])],
+          [4, UNCOMPRESSED],
+          [5, i64(ch.rows)],
+          [6, i64(ch.bytes)],
+          [7, i64(ch.bytes)],
+          [9, i64(ch.offset)],
+        )],
+      )))],
+      [2, i64(g.chunks.reduce((a, ch) => a + ch.bytes, 0))],
+      [3, i64(g.rows)],
+    ),
+  );
+  return struct([1, 1], [2, list('struct', schema)], [3, i64(table.numRows)], [4, list('struct', rowGroups)], [6, createdBy]);
+}
