@@ -29,6 +29,7 @@ import { runGroupNode } from './group-node.js';
 import { runHybridNode } from './hybrid-node.js';
 import { modelParallel } from './model-parallel-node.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from './train-node.js';
+import { startTrainers, trainersToStart } from './start-trainers.js';
 import { writeTrialsTable } from './trials-table.js';
 
 export interface ExecuteOptions {
@@ -170,7 +171,10 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   };
 
   try {
-    if (needsWorkers) await startBackend();
+    if (needsWorkers) {
+      const b = await startBackend();
+      await startTrainers(b, trainersToStart(plan, dirname(plan.spec_file)));
+    }
     for (const wave of plan.waves) {
       for (const id of wave) {
         if (options.stopRequested()) {

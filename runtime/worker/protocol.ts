@@ -116,7 +116,16 @@ export interface ExportModelTask {
   dir: string;
 }
 
-export type Task = TrainUnitTask | TrainDataParallelTask | TrainPipelineTask | EvaluateTask | ExportModelTask;
+/**
+ * Starts a step's persistent external trainer on this worker ahead of its first unit, so that the
+ * framework's start-up (importing torch: over a second) overlaps the steps that run before training.
+ */
+export interface StartTrainerTask {
+  type: 'start_trainer';
+  setup: TrialSetup;
+}
+
+export type Task = TrainUnitTask | TrainDataParallelTask | TrainPipelineTask | EvaluateTask | ExportModelTask | StartTrainerTask;
 
 export interface TrainUnitResult {
   type: 'train_unit';
@@ -175,7 +184,13 @@ export interface ExportModelResult {
   files: string[];
 }
 
-export type TaskResult = TrainUnitResult | TrainDataParallelResult | TrainPipelineResult | EvaluateResult | ExportModelResult;
+export interface StartTrainerResult {
+  type: 'start_trainer';
+  /** False when the step's model is not a persistent command (nothing to start). */
+  started: boolean;
+}
+
+export type TaskResult = TrainUnitResult | TrainDataParallelResult | TrainPipelineResult | EvaluateResult | ExportModelResult | StartTrainerResult;
 
 export type DriverMessage =
   | { type: 'task'; id: number; task: Task }

@@ -10,7 +10,7 @@ import type { EvaluateTask, ExportModelTask, Task, TaskResult, TrainUnitTask } f
 import { TrialModels } from './trial-models.js';
 import { runDataParallelTask } from './data-parallel-task.js';
 import { runPipelineTask } from './pipeline-task.js';
-import { evaluateWithCommand, exportWithCommand, trainWithCommand } from './external/command-trainer.js';
+import { evaluateWithCommand, exportWithCommand, startTrainer, trainWithCommand } from './external/command-trainer.js';
 
 const isCommandModel = (setup: import('./protocol.js').TrialSetup): boolean => Array.isArray((setup.step.model as { command?: unknown } | undefined)?.command);
 
@@ -26,6 +26,7 @@ export function createTaskRunner(engine: EngineInfo): TaskRunner {
   const data = new ExampleCache(() => columns);
   return {
     async run(task: Task): Promise<TaskResult> {
+      if (task.type === 'start_trainer') return { type: 'start_trainer', started: isCommandModel(task.setup) && startTrainer(task.setup) };
       columns = { features: task.setup.features, label: task.setup.label };
       if (isCommandModel(task.setup)) {
         const load = (p: string) => data.get(p);

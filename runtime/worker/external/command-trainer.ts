@@ -98,6 +98,14 @@ function invokeOnce(command: TrainerCommand, request: Record<string, unknown>): 
   });
 }
 
+/** Starts a persistent trainer now, before its first request; false for a trainer started per unit. */
+export function startTrainer(setup: TrialSetup): boolean {
+  const command = trainerCommand(setup);
+  if (!command.persistent) return false;
+  sessionFor(command);
+  return true;
+}
+
 function metricsOf(value: unknown, what: string): Record<string, number> {
   if (typeof value !== 'object' || value === null) throw new TrainerError(`the trainer's result has no ${what} object`);
   const out: Record<string, number> = {};
