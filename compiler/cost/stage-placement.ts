@@ -56,22 +56,36 @@ export function crossWorkerCuts(hosted: readonly number[]): number[] {
     .map(([, end]) => end - 1);
 }
 
-/** What a stage swaps: its weights and its optimizer's per-weight slots, in bytes, in stage order. */
-export function stageStateBytes(model: Pick<ModelEstimate, 'layers'>, stages: number, slots: number): number[] {
-  return cutStages(model, stages).map(({ begin, end }) =>
-    model.layers.slice(begin, end).reduce((n, l) => n + (l.params + slots * l.trainable) * BYTES_PER_VALUE, 0),
-  );
+/** What a stage swaps, in bytes: before its first update, and after (once its optimizer has made its slots). */
+export interface StageState {
+  /** Weights and the optimizer's scalars. */
+  fresh: number;
+  /** Plus the optimizer's per-weight slots. */
+  trained: number;
+  /** Its gradients (what global-norm clipping keeps in host memory for a spilled stage). */
+  grads: number;
+}
+
+/** Each stage's state as stage-spill.ts copies it, for `slots` per trainable weight and `scalars` more. */
+export function stageStates(model: Pick<ModelEstimate, 'layers'>, stages: number, slots: number, scalars: number): StageState[] {
+  return cutStages(model, stages).map(({ begin, end }) => {
+    const layers = model.layers.slice(begin, end);
+    const params = layers.reduce((n, l) => n + l.params, 0);
+    const trainable = layers.reduce((n, l) => n + l.trainable, 0);
+    return { fresh: (params + scalars) * BYTES_PER_VALUE, trained: (params + scalars + slots * trainable) * BYTES_PER_VALUE, grads: trainable * BYTES_PER_VALUE };
+  });
 }
 
 export interface SpillRun {
-  /** Per stage, bytes of state (stageStateBytes). */
-  stateBytes: readonly number[];
+  states: readonly StageState[];
   hosted: readonly number[];
   configurations: number;
   epochs: number;
   /** Training mini-batches and held-out scoring batches per epoch. */
   steps: number;
   scoringBatches: number;
+  /** Global-norm clipping: a spilled stage keeps its gradients in host memory until it is loaded again. */
+  deferredGradients: boolean;
 }
 
 /**
@@ -82,41 +96,49 @@ export interface SpillRun {
  * - every held-out batch runs a … b−1 (so from b−1 back to a first, past the first batch);
  * - at the end of the epoch every stage writes its checkpoint part, the resident one first.
  * A swap spills the resident stage and loads the next; the stages are held from one epoch to the next.
+ * A stage's optimizer makes its slots at its first update, so until then a swap moves less.
  */
 export function spillTraffic(run: SpillRun): { spilled: number; loaded: number } {
   let spilled = 0;
   let loaded = 0;
   for (const [a, b] of hostRanges(run.hosted)) {
     if (b - a < 2) continue;
-    const bytes = (s: number) => run.stateBytes[s] ?? 0;
+    const trained = new Set<number>();
+    const bytes = (s: number) => (trained.has(s) ? run.states[s]!.trained : run.states[s]!.fresh);
     let resident = a;
+    let owed: number[] = [];
     const use = (s: number) => {
       if (s === resident) return;
       spilled += bytes(resident);
       loaded += bytes(s);
       resident = s;
+      if (owed.includes(s)) {
+        loaded += run.states[s]!.grads;
+        owed = owed.filter((x) => x !== s);
+        trained.add(s);
+      }
     };
     const up = Array.from({ length: b - a }, (_, i) => a + i);
     const down = [...up].reverse();
-    // One trial; the others repeat it exactly.
-    let perTrialSpilled = 0;
-    let perTrialLoaded = 0;
-    {
-      const before = [spilled, loaded] as const;
-      for (const s of down) if (s !== a) spilled += bytes(s);
-      for (let e = 0; e < run.epochs; e++) {
-        for (let i = 0; i < run.steps; i++) {
-          up.forEach(use);
-          down.forEach(use);
+    const before = { spilled, loaded };
+    for (const s of down) if (s !== a) spilled += bytes(s);
+    for (let e = 0; e < run.epochs; e++) {
+      for (let i = 0; i < run.steps; i++) {
+        up.forEach(use);
+        for (const s of down) {
+          use(s);
+          if (run.deferredGradients && s !== a) {
+            spilled += run.states[s]!.grads;
+            owed.push(s);
+          } else trained.add(s);
         }
-        for (let i = 0; i < run.scoringBatches; i++) up.forEach(use);
-        (resident === a ? up : down).forEach(use);
       }
-      perTrialSpilled = spilled - before[0];
-      perTrialLoaded = loaded - before[1];
+      for (let i = 0; i < run.scoringBatches; i++) up.forEach(use);
+      (resident === a ? up : down).forEach(use);
     }
-    spilled += (run.configurations - 1) * perTrialSpilled;
-    loaded += (run.configurations - 1) * perTrialLoaded;
+    // Every trial repeats the first's schedule.
+    spilled += (run.configurations - 1) * (spilled - before.spilled);
+    loaded += (run.configurations - 1) * (loaded - before.loaded);
   }
   return { spilled, loaded };
 }

@@ -39,8 +39,9 @@ export async function runPipelineTask(engine: EngineInfo, cache: ExampleCache, t
   }
   held.delete(key);
   const host = entry?.host ?? (await buildHost(tf, task, begin, end, stages));
-  const spilledBefore = host.bytesSpilled;
-  const loadedBefore = host.bytesLoaded;
+  // A new host's count starts with the stages spilled as they were built.
+  const spilledBefore = entry ? host.bytesSpilled : 0;
+  const loadedBefore = entry ? host.bytesLoaded : 0;
   let mesh: Awaited<ReturnType<typeof openSocketMesh>> | undefined;
   try {
     mesh = await openSocketMesh({ group: task.group.id, rank, endpoints });
