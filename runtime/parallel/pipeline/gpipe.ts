@@ -7,7 +7,8 @@
  * over the micro-batches, then updates its weights once. The loss of micro-batch j is weighted by its share
  * of the mini-batch, so the summed gradients are the mini-batch's gradients, as one worker computes them.
  *
- * Messages between neighbouring stages (mesh members in stage order):
+ * Messages between neighbouring stages (by stage index, over the mesh or, between two stages one worker
+ * hosts, in process: stage-links.ts):
  *   forward  [j, micro-batches, mini-batch size, weight penalties so far, ...activations]
  *   backward [j, ...gradient of the loss with respect to the activations]
  * A forward message with j = −1 ends the pass.
