@@ -146,7 +146,7 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
   const p = machine.workers.value;
   const S = configurationCount(step.search);
   const partitions = req.settings.partitions ?? p;
-  const budget = machine.memoryPerWorker.value;
+  const budget = machine.deviceMemory.value;
   const footprint = facts.memory?.total ?? null;
   const modelBytes = facts.model ? facts.model.params * 4 : null;
   // Model parallelism means two stages at least, even for a model that would fit one device.
@@ -244,6 +244,7 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
       ? { value: facts.memory.total, unit: 'B', from: 'estimate', note: `weights ${formatBytes(facts.memory.parameters)} + gradients ${formatBytes(facts.memory.gradients)} + ${facts.optimizer} slots ${formatBytes(facts.memory.optimizer)} + activations at batch ${facts.batch.largest} ${formatBytes(facts.memory.activations)}` }
       : { value: null, unit: 'B', from: 'unknown', note: facts.why ?? 'unknown' },
     memory_per_worker: sizedInput(machine.memoryPerWorker, 'B'),
+    ...(machine.deviceMemory !== machine.memoryPerWorker ? { device_memory: sizedInput(machine.deviceMemory, 'B') } : {}),
     'dataset.rows': sizedInput(data.rows, 'rows'),
     'dataset.bytes': sizedInput(data.bytes, 'B'),
     ...(validation ? { 'validation.rows': sizedInput(validation, 'rows') } : {}),
