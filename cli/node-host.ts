@@ -5,6 +5,26 @@ import type { CompilerHost, FactoryQuery, FactoryReport, InspectResult, KeySketc
 
 const require = createRequire(import.meta.url);
 
+/** wasm32 addresses at most 4 GiB of linear memory, where the wasm backend keeps every tensor. */
+const WASM32_BYTES = 4 * 2 ** 30;
+
+/**
+ * The cap the workers' training backend puts on their tensors: without a native TensorFlow package the
+ * workers train on the wasm backend (runtime/engine/select-backend.ts), capped by wasm32.
+ */
+function deviceLimit(): { bytes: number; note: string } | undefined {
+  const installed = (name: string): boolean => {
+    try {
+      require.resolve(`${name}/package.json`);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu') || !installed('@tensorflow/tfjs-backend-wasm')) return undefined;
+  return { bytes: WASM32_BYTES, note: 'the wasm backend: wasm32 linear memory holds at most 4 GiB of tensors' };
+}
+
 /**
  * The compiler's window on this machine. The data inspector (and the Parquet and Arrow readers behind
  * it) is loaded on the first source inspected, synchronously, so linting a spec without data pays nothing.
@@ -38,7 +58,11 @@ export function createNodeHost(env: NodeJS.ProcessEnv): CompilerHost {
       return sketch(source, keys);
     },
     machine() {
-      machine ??= (require('../runtime/calibrate/cache.js') as typeof import('../runtime/calibrate/cache.js')).machineProfile(env, totalmem());
+      if (!machine) {
+        machine = (require('../runtime/calibrate/cache.js') as typeof import('../runtime/calibrate/cache.js')).machineProfile(env, totalmem());
+        const limit = deviceLimit();
+        if (limit) machine.device_limit = limit;
+      }
       return machine;
     },
     checkModelFactory(query) {

@@ -65,6 +65,11 @@ export interface MachineProfile {
   calibrated_at?: string;
   /** Physical memory of the machine, when the host knows it. */
   memory_bytes?: number;
+  /**
+   * The most one worker's training backend can hold, when it caps it below the worker's memory (the wasm
+   * backend: wasm32 linear memory, 4 GiB), and why.
+   */
+  device_limit?: { bytes: number; note: string };
 }
 
 /** The defaults, for hosts that know nothing of the machine (pure tests). */

@@ -13,13 +13,16 @@
  *   pipeline's flush), the round trip and the wait for the slowest member that bytes alone do not show;
  * - data: each worker loading what it trains on (its partitions, or the whole data under task parallelism,
  *   again every epoch when a copy does not fit) at the calibrated read rate;
- * - spill: a pipeline with more stages than workers swaps the training state of the stages that do not fit
- *   through host memory every mini-batch (Hydra).
+ * - spill: a pipeline with more stages than workers, whose fewer stages would not fit a device, hosts
+ *   several per worker and swaps their weights and optimizer slots through host memory (Hydra): about 2
+ *   swaps per mini-batch per stage beyond a worker's first (stage-placement.ts follows the runtime's
+ *   schedule), at the send rate, as no host-copy rate is calibrated.
  * Pure functions.
  */
 import { CEREBRO_FORMULA, allReduceTraffic, averagingTraffic, hopperTraffic, parameterServerTraffic, type RunShape, taskRemoteTraffic, taskReplicaTraffic } from './cerebro.js';
 import type { MachineConstants } from './constants.js';
 import { formatBytes, formatCount, formatRatio, formatSeconds } from './format.js';
+import { hostRanges, type Placement } from './stage-placement.js';
 import { allReduceMoved, averagingMoved, averagingRounds, hopperMoved, type Moved, parameterServerMoved, pipelineMoved, type StateShape, stepsPerEpoch, taskMoved } from './training-traffic.js';
 
 export type TrainingStrategy = 'hopper' | 'task' | 'data' | 'model' | 'hybrid';
@@ -62,10 +65,21 @@ export interface TrainingModelInput {
   dataPartitioned: boolean;
   /**
    * Model parallelism; null when a single layer does not fit a device. `stages` as planned, `cut` what the
-   * runtime cuts the model into on these workers (no more stages than workers), `needed` the fewest stages
-   * that each fit a device, `boundaries` the values per example crossing each of the cut's boundaries.
+   * runtime cuts the model into on these workers, `needed` the fewest stages that each fit a device,
+   * `hosted` the stages on each worker (stage-placement.ts; `how` says why), `boundaries` the values per
+   * example crossing each boundary between two workers, `spill` the bytes copied to host memory and back
+   * (null when the run's size is unknown).
    */
-  stages: { stages: number; cut: number; needed: number; microbatches: number; boundaries: number[] } | null;
+  stages: {
+    stages: number;
+    cut: number;
+    needed: number;
+    microbatches: number;
+    hosted: number[];
+    how: Placement;
+    boundaries: number[];
+    spill: { spilled: number; loaded: number } | null;
+  } | null;
   constants: MachineConstants;
 }
 
@@ -79,6 +93,8 @@ export interface TrainingAlternative {
   note: string;
   /** Cerebro's formula for the strategy, its value here, and why dlc's count differs. */
   reference?: { bytes: number | null; text: string };
+  /** Model parallelism hosting several stages per worker: bytes of stage state copied to host memory and back. */
+  spillBytes?: number;
 }
 
 /** The alternatives `auto` chooses among, and those only a user may ask for. */
@@ -226,9 +242,10 @@ export function estimateTraining(input: TrainingModelInput, extra: readonly stri
 
 /**
  * Model parallel: a pipeline of stages per configuration; pipelines run side by side when workers allow.
- * The runtime never cuts more stages than there are workers, so on one worker the "pipeline" is one stage
- * doing all the work, with the parts of each checkpoint written and joined on top: never faster than
- * training on that worker. Stages needed beyond the workers spill through host memory.
+ * With fewer workers than stages the runtime either cuts the model into as many stages as workers (when
+ * those fit a device) or hosts several stages per worker and spills the idle ones to host memory; on one
+ * worker and one stage the "pipeline" is that worker doing all the work, with the parts of each checkpoint
+ * written and joined on top: never faster than training on that worker.
  */
 function modelRow(input: TrainingModelInput, shape: StateShape | null, compute: number | null, tooBig: string | undefined): TrainingAlternative {
   const st = input.stages;
@@ -236,18 +253,23 @@ function modelRow(input: TrainingModelInput, shape: StateShape | null, compute: 
   const p = input.workers;
   const c = input.constants;
   if (!st) return { strategy: 'model', seconds: null, feasible: input.footprint === null, bytesMoved: null, storage: null, note: input.footprint === null ? 'model size unknown' : 'a single layer does not fit one device' };
-  const pipelines = Math.max(1, Math.floor(p / st.cut));
+  const used = st.hosted.length;
+  const pipelines = Math.max(1, Math.floor(p / used));
   const busy = S === null ? pipelines : Math.min(S, pipelines);
-  const bubble = 1 + (st.cut - 1) / st.microbatches;
-  const mv = shape ? pipelineMoved(shape, { stages: st.cut, microbatches: st.microbatches, boundaries: st.boundaries }) : null;
-  const steps = shape ? shape.configurations * shape.epochs * stepsPerEpoch(shape.datasetRows, shape.batchSize) : null;
-  const spilled = st.needed > st.cut && input.footprint !== null && steps !== null ? steps * 2 * input.footprint * ((st.needed - st.cut) / st.needed) : 0;
+  const bubble = 1 + (used - 1) / st.microbatches;
+  const mv = shape ? pipelineMoved(shape, { stages: used, microbatches: st.microbatches, boundaries: st.boundaries }) : null;
+  const swapped = st.spill ? st.spill.spilled + st.spill.loaded : null;
   const seconds =
-    compute === null || mv === null
+    compute === null || mv === null || swapped === null
       ? null
-      : (compute * bubble) / (st.cut * busy) + (mv.bytes + spilled) / (c.send_bytes_per_s * busy) + (mv.syncSteps * c.sync_step_s) / busy + (input.datasetBytes ?? 0) / c.read_bytes_per_s;
-  const cutNote = st.cut < st.stages ? `; ${st.stages} stages planned, cut into ${st.cut} on ${p} worker${p === 1 ? '' : 's'}${st.cut === 1 ? ': one worker does all the work' : ''}` : '';
-  const spill = spilled > 0 ? `; ${st.needed} stages needed on ${p} workers: shards spill to host memory, ${formatBytes(spilled)} swapped` : '';
+      : (compute * bubble) / (used * busy) + (mv.bytes + swapped) / (c.send_bytes_per_s * busy) + (mv.syncSteps * c.sync_step_s) / busy + (input.datasetBytes ?? 0) / c.read_bytes_per_s;
+  const workers = (n: number) => `${n} worker${n === 1 ? '' : 's'}`;
+  let placed = '';
+  if (st.how === 'recut') placed = `; ${st.stages} stages planned, cut into ${st.cut} on ${workers(p)}${st.cut === 1 ? ': one worker does all the work' : `: ${st.needed === 1 ? 'the whole model fits' : `${st.cut} stages fit`} a worker's memory, faster than spilling`}`;
+  if (st.how === 'spill') {
+    const ranges = hostRanges(st.hosted).map(([a, b], w) => `worker ${w} ${b - a === 1 ? `stage ${a}` : `stages ${a}–${b - 1}`}`);
+    placed = `; ${st.cut} stages on ${workers(used)} (${st.needed} needed to fit a worker's memory): ${ranges.join(', ')}, only the stage computing on the device; the idle ones spill to host memory, ${swapped === null ? 'bytes unknown' : `${formatBytes(swapped)} copied out and back`} (2 swaps per mini-batch per stage beyond a worker's first)`;
+  }
   const activations = mv ? formatBytes(mv.messages) : 'unknown';
   return {
     strategy: 'model',
@@ -255,12 +277,13 @@ function modelRow(input: TrainingModelInput, shape: StateShape | null, compute: 
     feasible: true,
     bytesMoved: mv?.bytes ?? null,
     storage: input.datasetBytes,
-    note: `${st.cut} stage${st.cut === 1 ? '' : 's'} × ${st.microbatches} micro-batches (pipeline bubble ${formatRatio(bubble)}), ${busy} pipeline${busy === 1 ? '' : 's'}; activations and their gradients sent ${activations}, checkpoint parts written, joined and written ${mv ? formatBytes(mv.bytes - mv.messages) : '?'}${cutNote}${spill}`,
+    note: `${st.cut} stage${st.cut === 1 ? '' : 's'} × ${st.microbatches} micro-batches (pipeline bubble ${formatRatio(bubble)}), ${busy} pipeline${busy === 1 ? '' : 's'}; activations and their gradients sent ${activations}, checkpoint parts written, joined and written ${mv ? formatBytes(mv.bytes - mv.messages) : '?'}${placed}`,
+    ...(swapped !== null && swapped > 0 ? { spillBytes: swapped } : {}),
     reference: {
       bytes: null,
       text: st.boundaries.length
-        ? `Cerebro has no row for model parallelism; dlc sends, per example and epoch, the ${st.boundaries.map((a) => formatCount(a)).join(' + ')} values at the cut${st.boundaries.length === 1 ? '' : 's'} forward and their gradients back (held-out examples forward only), and writes each checkpoint in parts`
-        : 'Cerebro has no row for model parallelism; on one stage nothing crosses a cut, and dlc still writes each checkpoint in parts and joins them',
+        ? `Cerebro has no row for model parallelism; dlc sends, per example and epoch, the ${st.boundaries.map((a) => formatCount(a)).join(' + ')} values at the cut${st.boundaries.length === 1 ? '' : 's'} between workers forward and their gradients back (held-out examples forward only), and writes each checkpoint in parts`
+        : 'Cerebro has no row for model parallelism; on one worker nothing crosses a cut, and dlc still writes each checkpoint in parts and joins them',
     },
   };
 }

@@ -166,6 +166,12 @@ export interface UnitFinished extends Base {
   workers?: string[];
   /** Parameter-server units (`async`, `ssp`): the widest clock gap a member started a step with, and the bound. */
   staleness?: { bound: number | null; max_clock_gap: number; max_version_lag: number };
+  /**
+   * Model-parallel units whose workers host several stages: bytes of stage weights and optimizer slots (and,
+   * under global-norm clipping, gradients) copied from the device to host memory and back, both ways
+   * counted. Within a worker, so not part of `bytes_moved`.
+   */
+  bytes_spilled?: number;
   error?: string;
 }
 

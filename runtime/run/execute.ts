@@ -76,7 +76,7 @@ export class NodeError extends Error {
   }
 }
 
-type RunnableStrategy = { kind: TrainStrategy } | { kind: 'data' | 'hybrid'; sync: DataSync; staleness?: number } | { kind: 'model'; stages: number; microbatches: number };
+type RunnableStrategy = { kind: TrainStrategy } | { kind: 'data' | 'hybrid'; sync: DataSync; staleness?: number } | { kind: 'model'; stages: number; microbatches: number; minStages: number };
 
 /** The planned strategy as the runtime can run it here; what it cannot run falls back to hopper, said aloud. */
 function trainStrategyOf(node: PlanNode, bus: EventBus, backend: WorkerBackend): RunnableStrategy {
@@ -92,7 +92,7 @@ function trainStrategyOf(node: PlanNode, bus: EventBus, backend: WorkerBackend):
     if (Array.isArray((step.model as { command?: unknown } | undefined)?.command)) return fallBack(`an external trainer command cannot train with ${chosen} parallelism`);
     if (!backend.peers) return fallBack(`these workers cannot link to each other, which ${chosen} parallelism needs`);
     const settings = node.decision?.settings ?? {};
-    if (chosen === 'model') return { kind: 'model', stages: Math.max(1, settings.stages ?? 2), microbatches: Math.max(1, settings.microbatches ?? 4) };
+    if (chosen === 'model') return { kind: 'model', stages: Math.max(1, settings.stages ?? 2), microbatches: Math.max(1, settings.microbatches ?? 4), minStages: Math.max(1, settings.min_stages ?? 1) };
     return { kind: chosen, sync: settings.sync ?? 'allreduce', ...(settings.staleness !== undefined ? { staleness: settings.staleness } : {}) };
   }
   return fallBack(`${chosen} parallelism is not available in this version`);

@@ -56,6 +56,8 @@ export interface GroupUnitOutcome {
   examples: number;
   bytesMoved: number;
   staleness?: { bound: number | null; max_clock_gap: number; max_version_lag: number };
+  /** Model parallelism hosting several stages per worker: bytes of stage state copied to host memory and back. */
+  bytesSpilled?: number;
 }
 
 export interface GroupStrategy {
@@ -203,6 +205,7 @@ export async function runGroupNode(options: GroupNodeOptions): Promise<TrainNode
           checkpoint,
           bytes_moved: done.bytesMoved,
           ...(done.staleness ? { staleness: done.staleness } : {}),
+          ...(done.bytesSpilled !== undefined ? { bytes_spilled: done.bytesSpilled } : {}),
         });
         applyEpoch(t, { metrics: done.metrics, ...(done.validation ? { validation: done.validation } : {}), examples: done.examples, seconds, checkpoint, bytesMoved: done.bytesMoved }, true);
         unitsDone++;

@@ -163,3 +163,17 @@ function checkShapes(perWeight: readonly OptimizerSlot[], trainable: readonly nu
     }
   });
 }
+
+/**
+ * Frees the optimizer's per-weight accumulators on the device, leaving the optimizer to be given a state
+ * again with restoreOptimizerState (pipeline stages spilled to host memory). Its few scalars stay.
+ */
+export async function releaseOptimizerSlots(tf: Tf, optimizer: Optimizer): Promise<void> {
+  if (optimizer.getClassName() === 'Adamax') {
+    const o = adamaxInternals(optimizer);
+    tf.dispose([...o.accumulatedFirstMoment, ...o.accumulatedWeightedInfNorm].map((v) => v.variable));
+    return;
+  }
+  const [iterations, ...slots] = await optimizer.getWeights();
+  tf.dispose([iterations?.tensor, ...slots.map((w) => w.tensor)].filter((t): t is Tensor => t !== undefined));
+}

@@ -84,8 +84,10 @@ export interface TrainPipelineTask {
   setup: TrialSetup;
   trial: number;
   epoch: number;
-  /** Rank = stage; as many members as stages. */
+  /** Members in stage order, each hosting a consecutive run of stages (compiler/cost/stage-placement.ts). */
   group: PeerGroup;
+  /** Stages the model is cut into; as many as the members when absent. More than the members: spilling. */
+  stages?: number;
   microbatches: number;
   /** The training files (read by the first and the last stage). */
   data: string[];
@@ -170,6 +172,10 @@ export interface TrainPipelineResult {
   bytesRead: number;
   /** Activations and gradients this stage sent its neighbours. */
   bytesSent: number;
+  /** A worker hosting several stages: how many, and the bytes of stage state it copied to host memory and back. */
+  stagesHosted?: number;
+  bytesSpilled?: number;
+  bytesLoaded?: number;
 }
 
 export interface EvaluateResult {

@@ -20,6 +20,10 @@ export interface SpecOptions {
   search?: string;
   /** Epochs per trial as a search parameter `ep` with these choices (instead of a fixed `epochs`). */
   epochChoices?: number[];
+  /** `resources.memory_per_worker`, as the spec writes it. */
+  memoryPerWorker?: string;
+  /** Replaces the model's layers (YAML list items, indented under \`layers:\`). */
+  layers?: string;
 }
 
 /** Writes a spec into a fresh directory and returns its path. */
@@ -31,7 +35,7 @@ export function writeSpec(o: SpecOptions = {}): string {
     `dlc: 1
 name: e2e
 seed: 7
-resources: { workers: ${o.workers ?? 2} }
+resources: { workers: ${o.workers ?? 2}${o.memoryPerWorker ? `, memory_per_worker: ${o.memoryPerWorker}` : ''} }
 sources:
   train_raw:
     format: idx
@@ -58,9 +62,12 @@ steps:
     model:
       input_shape: [28, 28]
       layers:
-        - flatten: {}
+${
+  o.layers ??
+  `        - flatten: {}
         - dense: { units: "\${hp.units}", activation: relu }
-        - dense: { units: 10, activation: softmax }
+        - dense: { units: 10, activation: softmax }`
+}
     optimizer: { name: adam, learning_rate: "\${hp.lr}" }
     loss: sparse_categorical_crossentropy
     metrics: [accuracy]

@@ -14,6 +14,8 @@ export interface PlanMachine {
   profile: MachineProfile;
   workers: Sized;
   memoryPerWorker: Sized;
+  /** What one worker's training backend may hold: memoryPerWorker, or less when the backend caps it. */
+  deviceMemory: Sized;
 }
 
 export function planMachine(ctx: AnalysisContext, resources: PlanResources): PlanMachine {
@@ -28,7 +30,9 @@ export function planMachine(ctx: AnalysisContext, resources: PlanResources): Pla
   else if (profile.memory_bytes !== undefined && !resources.cluster) {
     memoryPerWorker = { value: Math.floor(profile.memory_bytes / Math.max(1, resources.workers)), from: 'machine', note: `the machine's memory over ${resources.workers} worker${resources.workers === 1 ? '' : 's'}` };
   } else memoryPerWorker = { value: DEFAULT_MEMORY_PER_WORKER, from: 'default' };
-  return { profile, workers, memoryPerWorker };
+  const limit = profile.device_limit;
+  const deviceMemory: Sized = limit && limit.bytes < memoryPerWorker.value ? { value: limit.bytes, from: 'machine', note: limit.note } : memoryPerWorker;
+  return { profile, workers, memoryPerWorker, deviceMemory };
 }
 
 export function sizedInput(s: Sized | null, unit?: string): DecisionInput {

@@ -48,6 +48,8 @@ export interface Alternative {
   /** Training: bytes moved over the whole run and bytes of data stored (the Cerebro table). */
   bytes_moved?: number | null;
   storage_bytes?: number | null;
+  /** Model parallelism spilling stages: bytes of stage state copied to host memory and back over the run. */
+  spill_bytes?: number;
   /** Training: Cerebro's formula for the strategy, its value, and why dlc's count differs. */
   reference?: string;
   reference_bytes?: number | null;
@@ -82,6 +84,12 @@ export interface DecisionSettings {
   /** Model parallelism: pipeline stages and micro-batches per mini-batch. */
   stages?: number;
   microbatches?: number;
+  /**
+   * Model parallelism: the fewest stages that each fit a worker's memory (the memory estimator's). With
+   * fewer workers than stages the runtime cuts the model into as many stages as workers when that many
+   * fit, and otherwise hosts several stages per worker, spilling the idle ones to host memory.
+   */
+  min_stages?: number;
 }
 
 /** A planner decision with every alternative's estimate and the reason, for `dlc plan --explain`. */

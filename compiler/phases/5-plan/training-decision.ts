@@ -1,7 +1,10 @@
 import { checkpointOptimizerState, checkpointSize, type CheckpointSize, type OptimizerState } from '../../cost/checkpoint-size.js';
 import { estimateLayersModel, type ModelEstimate, optimizerSlots, pipelineStages, trainingMemory, type TrainingMemory } from '../../cost/model-memory.js';
 import { formatBytes, formatRatio, formatSeconds } from '../../cost/format.js';
+import { SCORING_BATCH } from '../../cost/runtime-facts.js';
 import { boundaryValues } from '../../cost/stage-cut.js';
+import { crossWorkerCuts, placeStages, spillTraffic, stageStates, type StagePlacement } from '../../cost/stage-placement.js';
+import { stepsPerEpoch } from '../../cost/training-traffic.js';
 import { estimateTraining, type TrainingAlternative, type TrainingModelInput } from '../../cost/training.js';
 import { chooseTrainingStrategy } from '../../cost/training-choice.js';
 import type { DocPath } from '../../source/doc-path.js';
@@ -61,6 +64,8 @@ export interface ModelFacts {
   memory: TrainingMemory | null;
   batch: { largest: number; smallest: number; from: 'declared' | 'default' };
   epochs: { value: number; from: 'declared' | 'default' };
+  /** Global-norm clipping: a spilled pipeline stage keeps its gradients in host memory until its update. */
+  globalClipnorm: boolean;
 }
 
 /** Sizes of the largest configuration a train step can produce. */
@@ -85,11 +90,26 @@ export function modelFacts(step: TrainStep): ModelFacts {
   const states = names.map((n) => checkpointOptimizerState(String(n), optSettings));
   const saved = states.length ? states.reduce((a, x) => (x.slots > a.slots || (x.slots === a.slots && x.scalars > a.scalars) ? x : a)) : checkpointOptimizerState('adam');
   const m = step.model;
-  const base = { slots, optimizer, saved, checkpoint: null, memory: null, batch, epochs };
+  const base = { slots, optimizer, saved, checkpoint: null, memory: null, batch, epochs, globalClipnorm: optSettings.global_clipnorm !== undefined };
   if (!m.layers || !m.input_shape) return { ...base, model: null, why: m.module ? 'a module model: its size is known only when built' : m.command ? 'an external command trains the model' : 'no layers' };
   const est = estimateLayersModel(m.input_shape, m.layers, (_layer, arg, v) => bound(s, v, SHRINKING.has(arg) ? 'min' : 'max'));
   if (!est.ok) return { ...base, model: null, why: est.why };
   return { ...base, model: est.model, checkpoint: checkpointSize(est.model, saved), memory: trainingMemory(est.model, slots, batch.largest) };
+}
+
+/** Bytes the runtime copies to host memory and back when it spills stages; null when the run's size is unknown. */
+function spillOf(facts: ModelFacts, placement: StagePlacement, configurations: number | null, rows: number | null, validationRows: number): { spilled: number; loaded: number } | null {
+  if (placement.how !== 'spill') return { spilled: 0, loaded: 0 };
+  if (!facts.model || configurations === null || rows === null) return null;
+  return spillTraffic({
+    states: stageStates(facts.model, placement.stages, facts.saved.slots, facts.saved.scalars),
+    hosted: placement.hosted,
+    configurations,
+    epochs: facts.epochs.value,
+    steps: stepsPerEpoch(rows, facts.batch.smallest),
+    scoringBatches: stepsPerEpoch(validationRows, SCORING_BATCH),
+    deferredGradients: facts.globalClipnorm,
+  });
 }
 
 type RequestedTraining = { strategy: string; settings: DecisionSettings; path: DocPath };
@@ -126,15 +146,16 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
   const p = machine.workers.value;
   const S = configurationCount(step.search);
   const partitions = req.settings.partitions ?? p;
-  const budget = machine.memoryPerWorker.value;
+  const budget = machine.deviceMemory.value;
   const footprint = facts.memory?.total ?? null;
   const modelBytes = facts.model ? facts.model.params * 4 : null;
   // Model parallelism means two stages at least, even for a model that would fit one device.
   const stageFit = facts.model ? pipelineStages(facts.model, facts.slots, facts.batch.largest, budget) : null;
   const stages = req.settings.stages ?? (stageFit ? Math.max(stageFit.stages, 2) : undefined);
   const microbatches = req.settings.microbatches ?? (stages !== undefined ? MICROBATCHES_PER_STAGE * stages : undefined);
-  // The runtime cuts no more stages than there are workers (or layers).
-  const cut = facts.model && stages !== undefined ? Math.max(1, Math.min(stages, p, facts.model.layers.length)) : undefined;
+  // Where the runtime puts the stages on these workers: one each, cut again into fewer, or several per worker, spilling.
+  const placement = facts.model && stageFit && stages !== undefined ? placeStages(Math.max(1, Math.min(stages, facts.model.layers.length)), stageFit.stages, p) : undefined;
+  const cut = placement?.stages;
   const input: TrainingModelInput = {
     configurations: S,
     workers: p,
@@ -155,7 +176,16 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
     dataPartitioned: partitioned.partitioned,
     stages:
       stageFit && stages !== undefined && microbatches !== undefined && cut !== undefined
-        ? { stages, cut, needed: stageFit.stages, microbatches, boundaries: boundaryValues(facts.model!, cut) }
+        ? {
+            stages,
+            cut,
+            needed: stageFit.stages,
+            microbatches,
+            hosted: placement!.hosted,
+            how: placement!.how,
+            boundaries: crossWorkerCuts(placement!.hosted).map((i) => boundaryValues(facts.model!, cut)[i]!),
+            spill: spillOf(facts, placement!, S, data.rows?.value ?? null, validation?.value ?? 0),
+          }
         : null,
     constants: machine.profile.constants,
   };
@@ -195,6 +225,7 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
   if (strategy === 'model') {
     if (stages !== undefined) settings.stages = stages;
     if (microbatches !== undefined) settings.microbatches = microbatches;
+    if (stageFit) settings.min_stages = stageFit.stages;
   }
 
   const fromSearch = !step.search ? 'one configuration (no search)' : step.search.algorithm === 'grid' ? `the grid's size` : S === null ? `${step.search.algorithm} decides as it goes` : `the ${step.search.algorithm} search's trial budget`;
@@ -213,6 +244,7 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
       ? { value: facts.memory.total, unit: 'B', from: 'estimate', note: `weights ${formatBytes(facts.memory.parameters)} + gradients ${formatBytes(facts.memory.gradients)} + ${facts.optimizer} slots ${formatBytes(facts.memory.optimizer)} + activations at batch ${facts.batch.largest} ${formatBytes(facts.memory.activations)}` }
       : { value: null, unit: 'B', from: 'unknown', note: facts.why ?? 'unknown' },
     memory_per_worker: sizedInput(machine.memoryPerWorker, 'B'),
+    ...(machine.deviceMemory !== machine.memoryPerWorker ? { device_memory: sizedInput(machine.deviceMemory, 'B') } : {}),
     'dataset.rows': sizedInput(data.rows, 'rows'),
     'dataset.bytes': sizedInput(data.bytes, 'B'),
     ...(validation ? { 'validation.rows': sizedInput(validation, 'rows') } : {}),
@@ -234,6 +266,7 @@ export function decideTraining(ctx: AnalysisContext, stats: PlanStatistics, mach
       note: a.note,
       bytes_moved: a.bytesMoved,
       storage_bytes: a.storage,
+      ...(a.spillBytes !== undefined ? { spill_bytes: a.spillBytes } : {}),
       ...(a.reference ? { reference: a.reference.text, reference_bytes: a.reference.bytes } : {}),
     })),
     reason: reason.endsWith('.') ? reason : `${reason}.`,

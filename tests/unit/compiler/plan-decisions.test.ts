@@ -251,6 +251,28 @@ test('auto with a model that does not fit a device: model parallelism with stage
   assert.equal(d.settings.microbatches, 4 * d.settings.stages!);
 });
 
+test('model parallelism with fewer workers than stages: cut again when the fewer stages fit, else spill, and the plan says which', () => {
+  const layers = [hidden('"${hp.units}"'), hidden(8192), hidden(8192)].join('\n        ');
+  const spec = (workers: number, memory: string) => trainSpec('{ strategy: model, stages: 3 }', { memory, grid: '[8192]', layers, workers });
+  const model = (d: ReturnType<typeof decision>['d']) => d.alternatives.find((a) => a.strategy === 'model')!;
+  // 3 stages on 2 workers; at 8 GiB a worker 2 stages fit: cut into 2, nothing spilled.
+  const roomy = decision(plan(spec(2, '8GiB'), { 'train.parquet': { rows: 5400 } }), 'search').d;
+  assert.equal(roomy.settings.min_stages, 1);
+  assert.match(model(roomy).note!, /3 stages planned, cut into 2 on 2 workers: the whole model fits a worker's memory, faster than spilling/);
+  assert.equal(model(roomy).spill_bytes, undefined);
+  // At 1.05 GiB each 8192-unit layer fits alone, no two together: 3 stages stay 3, worker 0 hosting two and spilling.
+  const tight = decision(plan(spec(2, '1.05GiB'), { 'train.parquet': { rows: 5400 } }), 'search').d;
+  assert.equal(tight.settings.min_stages, 3);
+  assert.equal(tight.settings.stages, 3);
+  assert.match(model(tight).note!, /3 stages on 2 workers \(3 needed to fit a worker's memory\): worker 0 stages 0–1, worker 1 stage 2/);
+  assert.ok(model(tight).spill_bytes! > 0);
+  // The wasm backend holds at most 4 GiB whatever the worker's memory: the device is what must fit.
+  const wasm: MachineProfile = { ...defaultMachineProfile(), memory_bytes: 16 * GiB, device_limit: { bytes: Math.floor(1.05 * GiB), note: 'a test backend' } };
+  const capped = decision(plan(spec(2, '8GiB'), { 'train.parquet': { rows: 5400 } }, { machine: wasm }), 'search').d;
+  assert.deepEqual(capped.inputs['device_memory'], { value: Math.floor(1.05 * GiB), unit: 'B', from: 'machine', note: 'a test backend' });
+  assert.equal(capped.settings.min_stages, 3);
+});
+
 test('a plan is plain data: it survives JSON and the node strategy is on every join and train node', () => {
   const r = plan(joinSpec(), crossover, { workers: 2 });
   assert.ok(r.ok);

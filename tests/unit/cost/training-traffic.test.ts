@@ -120,7 +120,7 @@ function input(over: Partial<TrainingModelInput> = {}): TrainingModelInput {
     flopsPerExample: 610_176,
     partitions: 1,
     dataPartitioned: false,
-    stages: { stages: 2, cut: 1, needed: 1, microbatches: 8, boundaries: [] },
+    stages: { stages: 2, cut: 1, needed: 1, microbatches: 8, hosted: [1], how: 'recut', boundaries: [], spill: { spilled: 0, loaded: 0 } },
     constants: { ...DEFAULT_CONSTANTS },
     ...over,
   };
@@ -133,9 +133,12 @@ test('model parallelism on one worker is never estimated faster than training on
   assert.ok(model.seconds! >= hopper.seconds!, `model ${model.seconds} s, hopper ${hopper.seconds} s`);
   assert.match(model.note, /2 stages planned, cut into 1 on 1 worker: one worker does all the work/);
   // A model that needs more stages than there are workers pays for swapping the rest through host memory.
-  const spilled = estimateTraining(input({ workers: 2, footprint: 10 * 2 ** 30, deviceBudget: 4 * 2 ** 30, stages: { stages: 3, cut: 2, needed: 3, microbatches: 12, boundaries: [128] } })).find((a) => a.strategy === 'model')!;
-  const fitting = estimateTraining(input({ workers: 2, footprint: 10 * 2 ** 30, deviceBudget: 4 * 2 ** 30, stages: { stages: 2, cut: 2, needed: 2, microbatches: 12, boundaries: [128] } })).find((a) => a.strategy === 'model')!;
-  assert.match(spilled.note, /3 stages needed on 2 workers: shards spill to host memory/);
+  const swap = { spilled: 3 * 2 ** 30, loaded: 3 * 2 ** 30 };
+  const spilled = estimateTraining(input({ workers: 2, footprint: 10 * 2 ** 30, deviceBudget: 4 * 2 ** 30, stages: { stages: 3, cut: 3, needed: 3, microbatches: 12, hosted: [2, 1], how: 'spill', boundaries: [128], spill: swap } })).find((a) => a.strategy === 'model')!;
+  const fitting = estimateTraining(input({ workers: 2, footprint: 10 * 2 ** 30, deviceBudget: 4 * 2 ** 30, stages: { stages: 2, cut: 2, needed: 2, microbatches: 12, hosted: [1, 1], how: 'spread', boundaries: [128], spill: { spilled: 0, loaded: 0 } } })).find((a) => a.strategy === 'model')!;
+  assert.match(spilled.note, /3 stages on 2 workers \(3 needed to fit a worker's memory\): worker 0 stages 0–1, worker 1 stage 2, only the stage computing on the device; the idle ones spill to host memory, 6 GiB copied out and back/);
+  assert.equal(spilled.spillBytes, 6 * 2 ** 30);
+  assert.equal(fitting.spillBytes, undefined);
   assert.ok(spilled.seconds! > fitting.seconds!);
 });
 

@@ -97,7 +97,7 @@ function input(over: Partial<TrainingModelInput> = {}): TrainingModelInput {
     flopsPerExample: 610_000,
     partitions: 2,
     dataPartitioned: false,
-    stages: { stages: 2, cut: 2, needed: 1, microbatches: 8, boundaries: [128] },
+    stages: { stages: 2, cut: 2, needed: 1, microbatches: 8, hosted: [1, 1], how: 'spread', boundaries: [128], spill: { spilled: 0, loaded: 0 } },
     constants: { ...DEFAULT_CONSTANTS },
     ...over,
   };
@@ -152,7 +152,7 @@ test('task parallelism when a full copy fits and its copies are clearly cheaper 
 });
 
 test('a model that does not fit a device: model parallelism; infeasible when a single layer does not fit', () => {
-  const c = pick(input({ footprint: 10 * GiB, deviceBudget: 4 * GiB, stages: { stages: 3, cut: 2, needed: 3, microbatches: 12, boundaries: [1024] } }));
+  const c = pick(input({ footprint: 10 * GiB, deviceBudget: 4 * GiB, stages: { stages: 3, cut: 3, needed: 3, microbatches: 12, hosted: [2, 1], how: 'spill', boundaries: [1024], spill: { spilled: 2 * GiB, loaded: 2 * GiB } } }));
   assert.equal(c.strategy, 'model');
   assert.ok(c.feasible);
   assert.match(c.reason, /3 stages/);
