@@ -155,6 +155,20 @@ export function chunksOf(vector: Vector, field: Field, shared: boolean): ColumnO
   });
 }
 
+/**
+ * Each record batch's rows of a column as its own layout, over Arrow's buffers (no copy): dictionary
+ * columns keep their indices when every batch shares one dictionary, as columnOf does, so the output can
+ * hand the batches on as they were.
+ */
+export function batchColumns(vector: Vector, field: Field): ColumnOf[] {
+  const chunks = vector.data;
+  const dict = chunks[0]?.dictionary;
+  if (field.type.typeId === Type.Dictionary && dict !== undefined && chunks.every((c) => c.dictionary === dict)) {
+    return chunks.map((d) => ({ layout: layoutFromData(d), type: field.type, dictionary: dict }));
+  }
+  return chunksOf(vector, field, false);
+}
+
 function joined(parts: Layout[], type: DataType, alloc: Alloc, shared: boolean): Layout {
   if (parts.length === 0) return emptyLayout(type);
   if (parts.length === 1) return shared ? shareLayout(parts[0]!) : parts[0]!;
