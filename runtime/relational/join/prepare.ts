@@ -32,7 +32,8 @@ export interface PreparedJoin {
 }
 
 export interface PrepareOptions {
-  shared: boolean;
+  /** Where the layouts' buffers go: see columnOf ('copies': shared memory for what is copied anyway). */
+  shared: boolean | 'copies';
   /** Both sides as their record batches (co-located partitions). */
   perBatch: boolean;
   /** This side as its record batches, not copied end to end (a broadcast join's probe side). */
@@ -131,7 +132,7 @@ function sideParts(t: Table, columns: number[], opts: PrepareOptions, parts: num
       const whole = columns.map((c) => columnOf(t.getChildAt(c)!, t.schema.fields[c]!, opts.shared));
       return Array.from({ length: parts }, () => whole.slice());
     }
-    const perColumn = columns.map((c) => chunksOf(t.getChildAt(c)!, t.schema.fields[c]!, opts.shared));
+    const perColumn = columns.map((c) => chunksOf(t.getChildAt(c)!, t.schema.fields[c]!, opts.shared === true));
     return t.batches.map((_, b) => perColumn.map((chunks) => chunks[b]!));
   } catch (e) {
     if (e instanceof UnsupportedColumnError) throw new DataError(e.message);
