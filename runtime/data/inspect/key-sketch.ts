@@ -24,8 +24,13 @@ const require = createRequire(import.meta.url);
 
 /** What a format's sampler hands back: the sampled rows' key values, and how many rows the source has. */
 interface Sample {
-  /** One row per sampled row: the values of `columns`, in that order. */
-  rows: unknown[][];
+  /**
+   * One array per column of `columns`, in that order, each with the sampled rows' values: by column, not
+   * an array per row (65,536 of them per source, whose making and collecting was most of planning's time).
+   */
+  values: unknown[][];
+  /** Rows sampled. */
+  sampled: number;
   columns: string[];
   /** Every row of the source was sampled. */
   complete: boolean;
@@ -52,7 +57,13 @@ function sketchOf(sample: Sample, key: string[]): KeySketch | undefined {
   const at = key.map((c) => sample.columns.indexOf(c));
   if (at.some((i) => i < 0)) return undefined;
   const sketch = new SampleSketch();
-  for (const row of sample.rows) sketch.addRow(at.map((i) => row[i]));
+  const columns = at.map((i) => sample.values[i]!);
+  // One array for every row's key, reused: addRow reads it and keeps nothing.
+  const row = new Array<unknown>(columns.length);
+  for (let r = 0; r < sample.sampled; r++) {
+    for (let k = 0; k < columns.length; k++) row[k] = columns[k]![r];
+    sketch.addRow(row);
+  }
   const n = sketch.sampledRows;
   const distinct = sample.complete ? sketch.sampledDistinct() : sketch.estimateFor(sample.totalRows);
   const count = (x: number) => x.toLocaleString('en-US');
@@ -113,7 +124,8 @@ function sampleText(files: string[], columns: string[], parse: TextRows): Sample
   // A column the files do not have shows up as undefined everywhere: report it as missing.
   const present = columns.filter((_, i) => rows.some((r) => r[i] !== undefined));
   const keep = columns.map((c, i) => (present.includes(c) ? i : -1));
-  return { rows: rows.map((r) => keep.filter((i) => i >= 0).map((i) => r[i])), columns: present, complete, totalRows, totalExact: exact };
+  const kept = keep.filter((i) => i >= 0);
+  return { values: kept.map((i) => rows.map((r) => r[i])), sampled: rows.length, columns: present, complete, totalRows, totalExact: exact };
 }
 
 function csvRows(text: string, cut: boolean, max: number, delimiter: string, header: boolean): ReturnType<TextRows> {
@@ -156,7 +168,8 @@ function sampleParquet(files: string[], columns: string[]): Sample | undefined {
   // hyparquet decodes Snappy itself; GZIP comes from node. Other codecs make the sample fail (no sketch).
   const compressors = { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) };
   let total = 0;
-  const rows: unknown[][] = [];
+  let sampled = 0;
+  let values: unknown[][] = [];
   let present: string[] | undefined;
   let complete = true;
   for (const path of files) {
@@ -164,17 +177,19 @@ function sampleParquet(files: string[], columns: string[]): Sample | undefined {
       const metadata: ParquetMetadata = readFooter(file);
       total += Number(metadata.num_rows);
       const tree = parquetSchema(metadata);
-      present ??= columns.filter((c) => tree.children.some((t) => t.element.name === c && t.children.length === 0));
+      if (present === undefined) {
+        present = columns.filter((c) => tree.children.some((t) => t.element.name === c && t.children.length === 0));
+        values = present.map(() => []);
+      }
       for (const group of metadata.row_groups) {
         const groupRows = Number(group.num_rows);
-        if (rows.length >= KEY_SAMPLE_ROWS) {
+        if (sampled >= KEY_SAMPLE_ROWS) {
           complete = false;
           break;
         }
-        const take = Math.min(groupRows, KEY_SAMPLE_ROWS - rows.length);
+        const take = Math.min(groupRows, KEY_SAMPLE_ROWS - sampled);
         if (take < groupRows) complete = false;
-        const values: unknown[][] = [];
-        for (const name of present) {
+        present.forEach((name, c) => {
           const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name)?.meta_data;
           if (!chunk) throw new Error(`no column chunk for ${name}`);
           const start = Number(chunk.dictionary_page_offset ?? chunk.data_page_offset);
@@ -194,22 +209,27 @@ function sampleParquet(files: string[], columns: string[]): Sample | undefined {
           };
           const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
           const { data } = readColumn(reader, { groupStart: 0, selectStart: 0, selectEnd: take, groupRows }, decoder as Parameters<typeof readColumn>[2]);
-          const flat: unknown[] = [];
-          for (const part of data) for (let i = 0; i < part.length; i++) flat.push((part as ArrayLike<unknown>)[i]);
-          values.push(flat.slice(0, take));
-        }
-        for (let i = 0; i < take; i++) rows.push(values.map((col) => col[i]));
+          const out = values[c]!;
+          let left = take;
+          for (const part of data) {
+            const n = Math.min(part.length, left);
+            for (let i = 0; i < n; i++) out.push((part as ArrayLike<unknown>)[i]);
+            left -= n;
+          }
+        });
+        sampled += take;
       }
     });
   }
   if (!present) return undefined;
-  return { rows, columns: present, complete: complete && rows.length === total, totalRows: total, totalExact: true };
+  return { values, sampled, columns: present, complete: complete && sampled === total, totalRows: total, totalExact: true };
 }
 
 /** Arrow IPC: the first record batches of each file, through apache-arrow's reader. */
 function sampleArrow(files: string[], columns: string[]): Sample | undefined {
   const arrow = require('apache-arrow') as typeof import('apache-arrow');
-  const rows: unknown[][] = [];
+  let sampled = 0;
+  let values: unknown[][] = [];
   let total = 0;
   let complete = true;
   let present: string[] | undefined;
@@ -219,17 +239,23 @@ function sampleArrow(files: string[], columns: string[]): Sample | undefined {
     const reader = arrow.RecordBatchReader.from(readFileSync(path));
     for (const batch of reader) {
       total += batch.numRows;
-      present ??= columns.filter((c) => batch.schema.fields.some((f) => f.name === c));
-      if (rows.length >= KEY_SAMPLE_ROWS) {
+      if (present === undefined) {
+        present = columns.filter((c) => batch.schema.fields.some((f) => f.name === c));
+        values = present.map(() => []);
+      }
+      if (sampled >= KEY_SAMPLE_ROWS) {
         complete = false;
         continue;
       }
       const vectors = present.map((c) => batch.getChild(c));
-      const take = Math.min(batch.numRows, KEY_SAMPLE_ROWS - rows.length);
+      const take = Math.min(batch.numRows, KEY_SAMPLE_ROWS - sampled);
       if (take < batch.numRows) complete = false;
-      for (let i = 0; i < take; i++) rows.push(vectors.map((v) => v?.get(i)));
+      vectors.forEach((v, c) => {
+        for (let i = 0; i < take; i++) values[c]!.push(v?.get(i));
+      });
+      sampled += take;
     }
   }
   if (!present) return undefined;
-  return { rows, columns: present, complete, totalRows: total, totalExact: true };
+  return { values, sampled, columns: present, complete, totalRows: total, totalExact: true };
 }

@@ -1,6 +1,7 @@
 /**
- * The `export` step for tables: parquet (uncompressed, PLAIN, written by parquet/; through DuckDB for
- * tensor columns), arrow (IPC file), csv (with a header) or json (one object per line, through DuckDB), the
+ * The `export` step for tables: parquet (uncompressed, each column dictionary-encoded where that makes it
+ * smaller and PLAIN otherwise, written by parquet/; through DuckDB for tensor columns), arrow (IPC file),
+ * csv (with a header) or json (one object per line, through DuckDB), the
  * format from `format` or else the file's extension. The file appears whole or not at all: it is
  * written under a temporary name in the same directory, flushed, and renamed. An existing file is replaced
  * only with `overwrite: true`.

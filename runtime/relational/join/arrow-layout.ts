@@ -129,9 +129,11 @@ export interface ColumnOf {
 
 /**
  * A whole column as one layout. Dictionary columns keep their indices when every chunk shares one
- * dictionary, and are decoded to their values otherwise.
+ * dictionary, and are decoded to their values otherwise. `shared`: true puts the column in shared memory;
+ * 'copies' puts it there only when it has to be copied anyway (several chunks joined end to end), so that
+ * copy is also the one worker threads read, while a column of one chunk stays where it is.
  */
-export function columnOf(vector: Vector, field: Field, shared: boolean): ColumnOf {
+export function columnOf(vector: Vector, field: Field, shared: boolean | 'copies'): ColumnOf {
   const chunks = vector.data;
   const alloc: Alloc = shared ? sharedAlloc : plainAlloc;
   if (field.type.typeId === Type.Dictionary) {
@@ -155,9 +157,23 @@ export function chunksOf(vector: Vector, field: Field, shared: boolean): ColumnO
   });
 }
 
-function joined(parts: Layout[], type: DataType, alloc: Alloc, shared: boolean): Layout {
+/**
+ * Each record batch's rows of a column as its own layout, over Arrow's buffers (no copy): dictionary
+ * columns keep their indices when every batch shares one dictionary, as columnOf does, so the output can
+ * hand the batches on as they were.
+ */
+export function batchColumns(vector: Vector, field: Field): ColumnOf[] {
+  const chunks = vector.data;
+  const dict = chunks[0]?.dictionary;
+  if (field.type.typeId === Type.Dictionary && dict !== undefined && chunks.every((c) => c.dictionary === dict)) {
+    return chunks.map((d) => ({ layout: layoutFromData(d), type: field.type, dictionary: dict }));
+  }
+  return chunksOf(vector, field, false);
+}
+
+function joined(parts: Layout[], type: DataType, alloc: Alloc, shared: boolean | 'copies'): Layout {
   if (parts.length === 0) return emptyLayout(type);
-  if (parts.length === 1) return shared ? shareLayout(parts[0]!) : parts[0]!;
+  if (parts.length === 1) return shared === true ? shareLayout(parts[0]!) : parts[0]!;
   return concatLayouts(parts, alloc);
 }
 

@@ -6,6 +6,8 @@ import { makeData, RecordBatch, Struct, Table } from 'apache-arrow';
 import type { RelationalContext } from '../types.js';
 import { dataFromLayout } from './arrow-layout.js';
 import type { ChosenStrategy } from './decide.js';
+import { CACHE_ROWS } from './hash-join.js';
+import { otherSide } from './join-shape.js';
 import { type JoinSpec, type JoinStrategy } from './join-spec.js';
 import { type JoinStats, PhaseClock } from './join-stats.js';
 import { type TableLayout, tableBytes } from './layout.js';
@@ -24,8 +26,14 @@ export interface JoinResult {
 export async function executeJoin(left: Table, right: Table, spec: JoinSpec, chosen: ChosenStrategy, ctx: RelationalContext): Promise<JoinResult> {
   const clock = new PhaseClock();
   const runner = makeRunner(Math.max(1, Math.floor(ctx.workers)));
-  // Inputs stay where they are; strategies copy to shared memory only the rows other workers read.
-  const prepared = prepareJoin(left, right, spec, { shared: false, perBatch: chosen.strategy === 'colocated' });
+  // Inputs stay where they are; strategies copy to shared memory only the rows other workers read. An
+  // input in several batches is copied end to end anyway: into shared memory, where every worker reads it
+  // (not once more for the other workers). A broadcast of a cache-sized side probes the other side batch
+  // by batch where it lies (lookup).
+  const buildSide = chosen.buildSide ?? (left.numRows < right.numRows ? 'left' : 'right');
+  const lookup = chosen.strategy === 'broadcast' && (buildSide === 'left' ? left : right).numRows <= CACHE_ROWS;
+  const colocated = chosen.strategy === 'colocated';
+  const prepared = prepareJoin(left, right, spec, { shared: runner.workers > 1 && !colocated ? 'copies' : false, perBatch: colocated, ...(lookup ? { chunked: otherSide(buildSide) } : {}) });
   clock.lap('prepare inputs');
   const total = left.numRows + right.numRows;
   const c: StrategyContext = {

@@ -8,11 +8,12 @@
  */
 import { type DataType, Field, Schema, type Table, type Vector } from 'apache-arrow';
 import { DataError } from '../types.js';
-import { type ColumnOf, chunksOf, columnOf, UnsupportedColumnError } from './arrow-layout.js';
+import { batchColumns, type ColumnOf, chunksOf, columnOf, UnsupportedColumnError } from './arrow-layout.js';
 import type { JoinShape, OutputColumn } from './join-shape.js';
 import type { JoinSpec } from './join-spec.js';
 import { KeyTypeError, unifyKeyColumns } from './key-types.js';
 import { plainAlloc, sharedAlloc, type TableLayout } from './layout.js';
+import type { Side } from './match-rules.js';
 
 export interface OutputType {
   type: DataType;
@@ -23,12 +24,23 @@ export interface PreparedJoin {
   shape: JoinShape;
   schema: Schema;
   outputTypes: OutputType[];
-  /** One layout per partition: the whole input, or each record batch when `perBatch`. */
+  /** One layout per partition: the whole input, or each record batch when `perBatch` (or `chunked` names the side). */
   left: TableLayout[];
   right: TableLayout[];
+  /** The side given as its record batches, the other side whole in every part. */
+  chunked?: Side;
 }
 
-export function prepareJoin(left: Table, right: Table, spec: JoinSpec, opts: { shared: boolean; perBatch: boolean }): PreparedJoin {
+export interface PrepareOptions {
+  /** Where the layouts' buffers go: see columnOf ('copies': shared memory for what is copied anyway). */
+  shared: boolean | 'copies';
+  /** Both sides as their record batches (co-located partitions). */
+  perBatch: boolean;
+  /** This side as its record batches, not copied end to end (a broadcast join's probe side). */
+  chunked?: Side;
+}
+
+export function prepareJoin(left: Table, right: Table, spec: JoinSpec, opts: PrepareOptions): PreparedJoin {
   const lk = spec.on.map((k) => columnIndex(left, k, 'left'));
   const rk = spec.on.map((k) => columnIndex(right, k, 'right'));
   const semiAnti = spec.how === 'semi' || spec.how === 'anti';
@@ -36,12 +48,13 @@ export function prepareJoin(left: Table, right: Table, spec: JoinSpec, opts: { s
   const rightColumns = semiAnti ? rk : right.schema.fields.map((_, i) => i);
   const rightKeyAt = rk.map((c) => rightColumns.indexOf(c));
   // An input without record batches is empty, and empty partitions line up with anything.
-  const parts = opts.perBatch ? Math.max(left.batches.length, right.batches.length, 1) : 1;
+  const chunkedTable = opts.chunked === 'left' ? left : opts.chunked === 'right' ? right : undefined;
+  const parts = opts.perBatch ? Math.max(left.batches.length, right.batches.length, 1) : chunkedTable ? Math.max(chunkedTable.batches.length, 1) : 1;
   if (opts.perBatch && left.batches.length > 0 && right.batches.length > 0 && left.batches.length !== right.batches.length) {
     throw new DataError(`a co-located join needs both inputs in the same number of partitions (record batches); the left input has ${left.batches.length} and the right ${right.batches.length}`);
   }
-  const leftParts = sideParts(left, left.schema.fields.map((_, i) => i), opts, parts);
-  const rightParts = sideParts(right, rightColumns, opts, parts);
+  const leftParts = sideParts(left, left.schema.fields.map((_, i) => i), opts, parts, opts.chunked === 'left');
+  const rightParts = sideParts(right, rightColumns, opts, parts, opts.chunked === 'right');
   const float: boolean[] = spec.on.map(() => false);
   for (let p = 0; p < parts; p++) {
     const lcols = leftParts[p]!;
@@ -92,8 +105,9 @@ export function prepareJoin(left: Table, right: Table, spec: JoinSpec, opts: { s
     shape,
     schema: new Schema(fields),
     outputTypes,
-    left: toLayouts(leftParts, partRows(left, opts.perBatch, parts)),
-    right: toLayouts(rightParts, partRows(right, opts.perBatch, parts)),
+    left: toLayouts(leftParts, partRows(left, opts.perBatch || opts.chunked === 'left', parts)),
+    right: toLayouts(rightParts, partRows(right, opts.perBatch || opts.chunked === 'right', parts)),
+    ...(opts.chunked ? { chunked: opts.chunked } : {}),
   };
 }
 
@@ -108,13 +122,17 @@ function partRows(t: Table, perBatch: boolean, parts: number): number[] {
 }
 
 /** The chosen columns of a table, as [partition][column]. */
-function sideParts(t: Table, columns: number[], opts: { shared: boolean; perBatch: boolean }, parts: number): ColumnOf[][] {
+function sideParts(t: Table, columns: number[], opts: PrepareOptions, parts: number, chunked: boolean): ColumnOf[][] {
   try {
+    if (chunked && t.batches.length > 0) {
+      const perColumn = columns.map((c) => batchColumns(t.getChildAt(c)!, t.schema.fields[c]!));
+      return t.batches.map((_, b) => perColumn.map((chunks) => chunks[b]!));
+    }
     if (!opts.perBatch || t.batches.length === 0) {
       const whole = columns.map((c) => columnOf(t.getChildAt(c)!, t.schema.fields[c]!, opts.shared));
       return Array.from({ length: parts }, () => whole.slice());
     }
-    const perColumn = columns.map((c) => chunksOf(t.getChildAt(c)!, t.schema.fields[c]!, opts.shared));
+    const perColumn = columns.map((c) => chunksOf(t.getChildAt(c)!, t.schema.fields[c]!, opts.shared === true));
     return t.batches.map((_, b) => perColumn.map((chunks) => chunks[b]!));
   } catch (e) {
     if (e instanceof UnsupportedColumnError) throw new DataError(e.message);

@@ -122,3 +122,41 @@ test('an empty table is a valid file with its columns; tensor columns are left t
   const tensors = new Table({ t: vectorFromArray([[1, 2]], tensorType) });
   assert.equal(parquetColumns(tensors), undefined);
 });
+
+test('columns with few distinct values are dictionary-encoded and read back from DuckDB and hyparquet as written', async () => {
+  const n = ROW_GROUP_ROWS + 3_001;
+  const labels = ['alpha', '', 'ünïcödé', 'a label longer than twelve bytes', 'b'];
+  const rows = Array.from({ length: n }, (_, i) => ({
+    s: i % 13 === 0 ? null : labels[(i * 7) % labels.length]!,
+    i64: i % 17 === 0 ? null : BigInt((i % 300) - 150),
+    i32: i % 100,
+    f64: [0.5, -0, Number.NaN, 1e300, 0][i % 5]!,
+    f32: i % 3 === 0 ? 1.5 : -2.25,
+    // Distinct everywhere: stays PLAIN.
+    id: BigInt(i),
+  }));
+  const cols = [
+    column('s', new Utf8(), rows.map((r) => r.s)),
+    column('i64', new Int64(), rows.map((r) => r.i64)),
+    column('i32', new Int32(), rows.map((r) => r.i32), false),
+    column('f64', new Float64(), rows.map((r) => r.f64), false),
+    column('f32', new Float32(), rows.map((r) => r.f32), false),
+    column('id', new Int64(), rows.map((r) => r.id), false),
+  ];
+  const path = write('dictionary.parquet', tableOf(cols.map((c) => c.field), cols.map((c) => c.data), n));
+  const encodings = await duck(`SELECT path_in_schema AS c, bool_and(encodings LIKE '%RLE_DICTIONARY%') AS dict FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`);
+  assert.deepEqual(cells(encodings), [['f32', true], ['f64', true], ['i32', true], ['i64', true], ['id', false], ['s', true]]);
+  const back = await duck(`SELECT * FROM read_parquet('${path}')`);
+  assert.equal(back.numRows, n);
+  const bytes = readFileSync(path);
+  const hy = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), utf8: true })) as Record<string, unknown>[];
+  assert.equal(hy.length, n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const got = cells(back.slice(i, i + 1))[0]!;
+    assert.deepEqual(got, [r.s, r.i64 === null ? null : Number(r.i64), r.i32, r.f64, r.f32, Number(r.id)], `row ${i} from DuckDB`);
+    const h = hy[i]!;
+    assert.deepEqual([h.s, h.i64, h.i32, h.f64, h.f32, h.id], [r.s, r.i64, r.i32, r.f64, r.f32, r.id], `row ${i} from hyparquet`);
+  }
+  assert.ok(Object.is(cells(back.slice(1, 2))[0]![3], -0), '-0 stays -0');
+});

@@ -11,10 +11,13 @@ import { type TableLayout, tableBytes } from '../layout.js';
 import { tableForWorker } from '../stage-rows.js';
 import { marksBuild, matchRules, type Side } from '../match-rules.js';
 import { share } from '../runner.js';
+import { broadcastLookup } from './broadcast-lookup.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
 
 export async function broadcastJoin(c: StrategyContext): Promise<StrategyResult> {
   const { prepared: p, runner } = c;
+  // A cache-sized build side against the other side batch by batch (broadcast-lookup.ts).
+  if (p.chunked) return broadcastLookup(c, otherSide(p.chunked));
   const left = p.left[0]!;
   const right = p.right[0]!;
   const buildSide: Side = c.buildSide ?? (left.length < right.length ? 'left' : 'right');

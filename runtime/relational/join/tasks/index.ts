@@ -2,7 +2,7 @@
 import { scatterInto } from '../exchange.js';
 import { layoutBuffers, plainAlloc, sharedAlloc } from '../layout.js';
 import { scatterTable } from '../scatter.js';
-import { broadcastProbe, emitBuild } from './broadcast.js';
+import { broadcastPairs, broadcastProbe, emitBuild } from './broadcast.js';
 import { colocatedJoin } from './colocated.js';
 import { countRows } from './count.js';
 import { partitionJoin } from './partition-join.js';
@@ -19,6 +19,10 @@ export function runTask(task: Task): { result: TaskResult; transfer: ArrayBuffer
     for (const b of result.batches) for (const c of b.columns) layoutBuffers(c, seen);
     for (const buf of seen) if (buf instanceof ArrayBuffer) transfer.push(buf);
   }
+  if (result.kind === 'pairs') {
+    for (const s of result.segments) transfer.push(s.probe.buffer as ArrayBuffer, s.build.buffer as ArrayBuffer);
+    if (result.flags !== null) transfer.push(result.flags.buffer as ArrayBuffer);
+  }
   return { result, transfer };
 }
 
@@ -26,6 +30,8 @@ function dispatch(task: Task): TaskResult {
   switch (task.kind) {
     case 'broadcast-probe':
       return broadcastProbe(task);
+    case 'broadcast-pairs':
+      return broadcastPairs(task);
     case 'emit-build':
       return emitBuild(task);
     case 'scan':

@@ -29,6 +29,28 @@ export interface BroadcastProbeTask {
   shared: boolean;
 }
 
+/** One stretch of the probe side for a BroadcastPairsTask: rows [from, to) of record batch `chunk`. */
+export interface ProbeSegment {
+  chunk: number;
+  /** The batch with only its key columns (the others as null columns): pairs are all a worker makes. */
+  table: TableLayout;
+  from: number;
+  to: number;
+}
+
+/**
+ * Probe stretches of the larger side against a hash table of the whole smaller side (at most CACHE_ROWS
+ * rows) and return the matching row pairs; the caller assembles the output from the rows where they are.
+ */
+export interface BroadcastPairsTask {
+  kind: 'broadcast-pairs';
+  shape: JoinShape;
+  build: TableLayout;
+  buildSide: Side;
+  segments: ProbeSegment[];
+  bloomFpr: number | null;
+}
+
 /** Build rows [from, to) that are output on their own: unmatched (outer, anti) or matched (semi). */
 export interface EmitBuildTask {
   kind: 'emit-build';
@@ -142,7 +164,7 @@ export interface ColocatedJoinTask {
   bloomFpr: number | null;
 }
 
-export type Task = BroadcastProbeTask | EmitBuildTask | ScanTask | CountTask | ScatterTask | PiecesTask | PartitionJoinTask | ColocatedJoinTask;
+export type Task = BroadcastProbeTask | BroadcastPairsTask | EmitBuildTask | ScanTask | CountTask | ScatterTask | PiecesTask | PartitionJoinTask | ColocatedJoinTask;
 
 export interface BatchesResult {
   kind: 'batches';
@@ -153,6 +175,15 @@ export interface BatchesResult {
   placement: PartitionPlacement[];
   /** Indices (into the task's parts) of the partitions this worker joined (partition-join only). */
   joined?: number[];
+  counters: Counters;
+}
+
+/** A BroadcastPairsTask's pairs, per segment: probe rows counted from the segment's `from`, -1 for none. */
+export interface PairsResult {
+  kind: 'pairs';
+  segments: { chunk: number; from: number; to: number; probe: Int32Array; build: Int32Array }[];
+  /** Build rows this worker matched, when the join needs them afterwards. */
+  flags: Uint8Array | null;
   counters: Counters;
 }
 
@@ -186,6 +217,6 @@ export interface PiecesResult {
   pieces: TableLayout[];
 }
 
-export type TaskResult = BatchesResult | ScanResult | CountResult | PiecesResult | { kind: 'done' };
+export type TaskResult = BatchesResult | PairsResult | ScanResult | CountResult | PiecesResult | { kind: 'done' };
 
 export const HLL_PRECISION = 14;
