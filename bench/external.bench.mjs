@@ -225,7 +225,7 @@ export async function run({ root, log }) {
     notes: [
       "A unit's dlc time is measured in the worker around the trainer's request (.npy conversion on first use of a partition, the request, the result); by hand is the same request to the same program.",
       MODE === 'persistent'
-        ? 'Persistent: a worker starts its trainer once (importing torch, about 1.2 s here) and the first unit it runs carries that start, on both sides.'
+        ? 'Persistent: a worker starts its trainer once, as soon as the workers are up (importing torch, about 1.2 s here, overlaps the steps before training); by hand the first unit carries that start.'
         : 'Per unit: each unit starts a Python process that imports torch (about 1.2 s here, and two starting at once barely overlap on this machine); that start-up is part of both sides.',
       'The machine ceiling is what two trainings at once get here compared with one: the by-hand sequence run alone, then two copies of it at the same time. No scheduler of two workers can beat it.',
     ],
