@@ -17,6 +17,7 @@ import { share } from '../runner.js';
 import { stageRows } from '../stage-rows.js';
 import type { BatchesResult, EmitBuildTask, PairsResult, ProbeSegment } from '../tasks/index.js';
 import { BLOOM_FPR, range, type StrategyContext, type StrategyResult } from './strategy.js';
+import { broadcastBloom } from './broadcast.js';
 
 export async function broadcastLookup(c: StrategyContext, buildSide: Side): Promise<StrategyResult> {
   const { prepared: p, runner } = c;
@@ -85,12 +86,6 @@ export async function broadcastLookup(c: StrategyContext, buildSide: Side): Prom
     buildSide,
     partitions: n,
     bytesMovedBy,
-    bloom: {
-      used: bloom,
-      decidedBy: c.bloom === 'auto' ? 'runtime' : 'spec',
-      bytes: 0,
-      rowsRejected: rejected,
-      reason: bloom ? 'requested; each worker filters its probe rows before the hash table' : c.bloom === 'auto' ? 'nothing moves in a broadcast join: the hash probe is the filter' : 'off in the spec',
-    },
+    bloom: broadcastBloom(bloom, c.bloom, rejected),
   };
 }

@@ -62,12 +62,17 @@ export async function broadcastJoin(c: StrategyContext): Promise<StrategyResult>
     buildSide,
     partitions: n,
     bytesMovedBy,
-    bloom: {
-      used: bloom,
-      decidedBy: c.bloom === 'auto' ? 'runtime' : 'spec',
-      bytes: 0,
-      rowsRejected: rejected,
-      reason: bloom ? 'requested; each worker filters its probe rows before the hash table' : c.bloom === 'auto' ? 'nothing moves in a broadcast join: the hash probe is the filter' : 'off in the spec',
-    },
+    bloom: broadcastBloom(bloom, c.bloom, rejected),
+  };
+}
+
+/** What a broadcast join reports of its Bloom filter: nothing moves, so it only ever filters probe rows. */
+export function broadcastBloom(used: boolean, setting: unknown, rowsRejected: number) {
+  return {
+    used,
+    decidedBy: setting === 'auto' ? ('runtime' as const) : ('spec' as const),
+    bytes: 0,
+    rowsRejected,
+    reason: used ? 'requested; each worker filters its probe rows before the hash table' : setting === 'auto' ? 'nothing moves in a broadcast join: the hash probe is the filter' : 'off in the spec',
   };
 }
