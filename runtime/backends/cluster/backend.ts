@@ -44,6 +44,11 @@ export class ClusterBackend implements WorkerBackend {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, QueueEvents>();
   private readonly pending = new Map<string, Pending>();
+  /**
+   * Answers that arrived before their job was registered as pending: a quick task (an export) can finish
+   * before `queue.add` returns its id to the driver, and its completion event would otherwise be dropped.
+   */
+  private readonly early = new Map<string, unknown>();
   private readonly lostListeners: ((worker: string, detail: string) => void)[] = [];
   private readonly lastBeat = new Map<string, { value: string | null; at: number }>();
   private timer: NodeJS.Timeout | undefined;
@@ -153,7 +158,10 @@ export class ClusterBackend implements WorkerBackend {
   private settle(worker: string, jobId: string, raw: unknown): void {
     const key = `${worker}/${jobId}`;
     const p = this.pending.get(key);
-    if (!p) return;
+    if (!p) {
+      this.early.set(key, raw);
+      return;
+    }
     this.pending.delete(key);
     const answer = (typeof raw === 'string' ? JSON.parse(raw) : raw) as JobAnswer;
     if (answer.ok) p.resolve(answer.result);
@@ -230,7 +238,13 @@ export class ClusterBackend implements WorkerBackend {
     const job = await (queue as unknown as Queue<JobData, JobAnswer>).add('unit', { run: this.o.run, task }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } });
     return new Promise<TaskResult>((resolve, reject) => {
       if (!this.live.has(worker)) return reject(new WorkerLostError(worker, `worker ${worker} lost`));
-      this.pending.set(`${worker}/${job.id!}`, { worker, resolve, reject });
+      const key = `${worker}/${job.id!}`;
+      this.pending.set(key, { worker, resolve, reject });
+      if (this.early.has(key)) {
+        const raw = this.early.get(key);
+        this.early.delete(key);
+        this.settle(worker, job.id!, raw);
+      }
     });
   }
 
