@@ -7,14 +7,8 @@
  */
 import type { ExecutionPlan, PlanNode } from '../../compiler/phases/5-plan/plan-types.js';
 import type { WorkerBackend } from '../backends/types.js';
+import type { CommandModel } from '../worker/external/trainer-command.js';
 import type { TrialSetup } from '../worker/protocol.js';
-
-interface CommandModel {
-  command?: unknown;
-  env?: unknown;
-  workdir?: unknown;
-  persistent?: unknown;
-}
 
 /** The setups of the plan's train steps whose persistent trainer can start before any trial. */
 export function trainersToStart(plan: Pick<ExecutionPlan, 'nodes' | 'seed'>, specDir: string): TrialSetup[] {

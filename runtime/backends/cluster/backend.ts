@@ -11,6 +11,9 @@ import { TaskFailedError, WorkerLostError, type WorkerBackend, type WorkerInfo }
 import { ioredisOptions, type RedisTarget } from './connection.js';
 import { HEARTBEAT_MS, keys, LOST_AFTER_MS, type JobAnswer, type JobData, type WorkerRegistration } from './keys.js';
 
+/** Answers kept for jobs not yet registered as pending; far more than a driver has in flight at once. */
+const EARLY_KEPT = 256;
+
 export interface ClusterBackendOptions {
   target: RedisTarget;
   prefix: string;
@@ -159,7 +162,9 @@ export class ClusterBackend implements WorkerBackend {
     const key = `${worker}/${jobId}`;
     const p = this.pending.get(key);
     if (!p) {
+      // Also the event of a job the poll settled first: keep a bounded few, oldest out.
       this.early.set(key, raw);
+      if (this.early.size > EARLY_KEPT) this.early.delete(this.early.keys().next().value!);
       return;
     }
     this.pending.delete(key);
@@ -254,6 +259,7 @@ export class ClusterBackend implements WorkerBackend {
     if (this.timer) clearInterval(this.timer);
     for (const p of this.pending.values()) p.reject(new WorkerLostError(p.worker, 'the driver is shutting down'));
     this.pending.clear();
+    this.early.clear();
     await Promise.allSettled([...this.events.values()].map((e) => e.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     try {

@@ -24,7 +24,8 @@ export interface TrainerCommand {
   persistent: boolean;
 }
 
-interface CommandModel {
+/** The fields of a step's `model:` that say how an external trainer starts. */
+export interface CommandModel {
   command?: unknown;
   env?: unknown;
   workdir?: unknown;
