@@ -54,7 +54,7 @@ export class PlainReporter implements EventSink {
         this.line(`${this.paint('1', `dlc run ${e.name}`)}${e.resumed ? ' (resumed)' : ''}${e.replay_of ? ` (replaying ${this.path(e.replay_of)})` : ''}  run ${e.run_id}  seed ${e.seed}`);
         break;
       case 'worker_up':
-        this.line(`  worker ${e.worker} up: ${e.backend} backend on ${e.device} (pid ${e.pid})`);
+        this.line(`  worker ${e.worker} up: ${e.backend === 'none' ? 'no TensorFlow.js engine (external trainers only)' : `${e.backend} backend`} on ${e.device} (pid ${e.pid})`);
         break;
       case 'worker_down':
         if (e.reason !== 'exited') this.line(this.paint('33', `  worker ${e.worker} lost (${e.detail ?? e.reason}); its partitions move to the others and its unit runs again`));

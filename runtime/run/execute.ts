@@ -29,7 +29,7 @@ import { runGroupNode } from './group-node.js';
 import { runHybridNode } from './hybrid-node.js';
 import { modelParallel } from './model-parallel-node.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from './train-node.js';
-import { startTrainers, trainersToStart } from './start-trainers.js';
+import { startTrainers, trainersToStart, workersNeedEngine } from './start-trainers.js';
 import { writeTrialsTable } from './trials-table.js';
 
 export interface ExecuteOptions {
@@ -145,7 +145,12 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       ...(plan.resources.memory_per_worker_bytes !== undefined ? { memoryPerWorker: plan.resources.memory_per_worker_bytes } : {}),
     });
     for (const p of [...problems, ...(devices.problem ? [devices.problem] : [])]) bus.emit({ type: 'log', level: 'warn', message: p });
-    const pool = await LocalPool.start({ slots, ...(options.backend ? { backend: options.backend } : {}) });
+    const pool = await LocalPool.start({
+      slots,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(workersNeedEngine(plan) ? {} : { engine: 'none' as const }),
+      trainers: trainersToStart(plan, dirname(plan.spec_file)),
+    });
     for (const w of pool.workers) bus.emit({ type: 'worker_up', worker: w.id, pid: w.pid, backend: w.backend, device: w.device, versions: w.versions });
     pool.onLost((worker, detail) => bus.emit({ type: 'worker_down', worker, reason: 'crashed', detail }));
     backend = pool;

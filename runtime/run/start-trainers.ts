@@ -31,7 +31,15 @@ function setupOf(node: PlanNode, seed: number, specDir: string): TrialSetup {
   return { node: node.id, step: node.config, params: {}, seed, features: step.features ?? [], label: step.label ?? '', cwd: specDir };
 }
 
-/** Asks every live worker to start the trainers; waits only for the requests to be taken, not for the programs. */
+/** False when every train step runs an external trainer command: then no worker needs TensorFlow.js. */
+export function workersNeedEngine(plan: Pick<ExecutionPlan, 'nodes'>): boolean {
+  return plan.nodes.some((node) => node.op === 'train' && !Array.isArray((node.config as { model?: CommandModel }).model?.command));
+}
+
+/**
+ * Asks every live worker to start the trainers (a local pool already started them at spawn: a trainer
+ * started twice is the same session); waits only for the requests to be taken, not for the programs.
+ */
 export async function startTrainers(backend: WorkerBackend, setups: readonly TrialSetup[]): Promise<void> {
   await Promise.all(backend.alive().flatMap((worker) => setups.map((setup) => backend.run(worker, { type: 'start_trainer', setup }).catch(() => undefined))));
 }

@@ -217,4 +217,11 @@ export const WORKER_ENV = {
   id: 'DLC_WORKER_ID',
   backend: 'DLC_BACKEND',
   device: 'DLC_WORKER_DEVICE',
+  /** `none`: the run trains only external trainer commands, so the worker starts no TensorFlow.js engine. */
+  engine: 'DLC_WORKER_ENGINE',
+  /** JSON list of TrialSetup whose persistent trainers the worker starts first thing, before anything else. */
+  trainers: 'DLC_WORKER_TRAINERS',
 } as const;
+
+/** What a worker reports as its backend when it started no TensorFlow.js engine. */
+export const NO_ENGINE = 'none';

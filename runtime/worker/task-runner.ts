@@ -20,8 +20,19 @@ export interface TaskRunner {
   heldFiles(): string[];
 }
 
-export function createTaskRunner(engine: EngineInfo): TaskRunner {
-  const models = new TrialModels(engine.tf);
+/**
+ * `engine` is a TensorFlow.js engine, or how to start one: a worker of a run that trains only external
+ * trainer commands never needs one and starts it only if a TensorFlow.js task arrives after all.
+ */
+export function createTaskRunner(engine: EngineInfo | (() => Promise<EngineInfo>)): TaskRunner {
+  let started: { engine: EngineInfo; models: TrialModels } | undefined;
+  const tfjs = async () => {
+    if (!started) {
+      const info = typeof engine === 'function' ? await engine() : engine;
+      started = { engine: info, models: new TrialModels(info.tf) };
+    }
+    return started;
+  };
   let columns = { features: [] as string[], label: '' };
   const data = new ExampleCache(() => columns);
   return {
@@ -35,6 +46,7 @@ export function createTaskRunner(engine: EngineInfo): TaskRunner {
         if (task.type === 'evaluate') return evaluateWithCommand(task, load);
         return exportWithCommand(task);
       }
+      const { engine, models } = await tfjs();
       if (task.type === 'train_unit') return runTrainUnit(engine, models, data, task);
       if (task.type === 'train_data_parallel') return runDataParallelTask(engine, models, data, task);
       if (task.type === 'train_pipeline') return runPipelineTask(engine, data, task);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeArgsFor, type WorkerSlot } from '../../devices/placement.js';
-import type { DriverMessage, Task, TaskResult, WorkerMessage } from '../../worker/protocol.js';
+import type { DriverMessage, Task, TaskResult, TrialSetup, WorkerMessage } from '../../worker/protocol.js';
 import { WORKER_ENV } from '../../worker/protocol.js';
 import { TaskFailedError, WorkerLostError, type PeerLinks, type WorkerBackend, type WorkerInfo } from '../types.js';
 
@@ -22,7 +22,14 @@ export interface LocalPoolOptions {
   backend?: string;
   /** How long a worker may take to start its engine. */
   startTimeoutMs?: number;
+  /** `none` when no task will need TensorFlow.js (external trainers only): workers skip starting it. */
+  engine?: 'none';
+  /** Persistent trainers each worker starts first thing, before its engine (start-trainers.ts). */
+  trainers?: readonly TrialSetup[];
 }
+
+/** An environment variable holds at most 128 KiB on Linux; larger setups start by task once workers are up. */
+const MAX_TRAINERS_ENV = 64 * 1024;
 
 interface Member {
   id: string;
@@ -32,6 +39,12 @@ interface Member {
   stderr: string;
   exiting: boolean;
   gone: boolean;
+}
+
+function trainersEnv(trainers: readonly TrialSetup[] | undefined): Record<string, string> {
+  if (!trainers || trainers.length === 0) return {};
+  const json = JSON.stringify(trainers);
+  return json.length <= MAX_TRAINERS_ENV ? { [WORKER_ENV.trainers]: json } : {};
 }
 
 export class LocalPool implements WorkerBackend {
@@ -65,6 +78,8 @@ export class LocalPool implements WorkerBackend {
         [WORKER_ENV.id]: id,
         [WORKER_ENV.backend]: options.backend ?? process.env[WORKER_ENV.backend] ?? 'auto',
         [WORKER_ENV.device]: slot.device.kind,
+        ...(options.engine ? { [WORKER_ENV.engine]: options.engine } : {}),
+        ...trainersEnv(options.trainers),
       },
       execArgv: nodeArgsFor(slot),
       serialization: 'advanced',
