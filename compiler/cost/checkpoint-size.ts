@@ -4,7 +4,7 @@
  * state the runtime saves (runtime/training/optimizer-state.ts). Model state moves between workers only
  * as these files, so this is the unit every hop, resume and averaging round is counted in.
  */
-import { BYTES_PER_VALUE, type LayerEstimate, type ModelEstimate } from './model-memory.js';
+import { BYTES_PER_VALUE, optimizerSlots, type LayerEstimate, type ModelEstimate } from './model-memory.js';
 
 /** What one optimizer adds to a checkpoint: arrays per trainable weight, and private scalars. */
 export interface OptimizerState {
@@ -21,22 +21,18 @@ export interface OptimizerState {
  * momentum optimizer, as the runtime builds it.
  */
 export function checkpointOptimizerState(name: string, settings: Record<string, unknown> = {}): OptimizerState {
+  const slots = optimizerSlots(name, settings);
   switch (name) {
     case 'sgd':
-      return { slots: typeof settings.momentum === 'number' && settings.momentum > 0 ? 1 : 0, scalars: 0 };
     case 'momentum':
     case 'adagrad':
-      return { slots: 1, scalars: 0 };
-    case 'adam':
-    case 'adamax':
-      return { slots: 2, scalars: 2 };
     case 'adadelta':
-      return { slots: 2, scalars: 0 };
     case 'rmsprop':
-      return { slots: settings.centered === true ? 3 : 2, scalars: 0 };
+      return { slots, scalars: 0 };
     default:
-      // An optimizer chosen by a hyperparameter the planner cannot see: Adam's, the runtime's default.
-      return { slots: 2, scalars: 2 };
+      // Adam and Adamax, and an optimizer chosen by a hyperparameter the planner cannot see: Adam's, the
+      // runtime's default (two slots from optimizerSlots' default).
+      return { slots, scalars: 2 };
   }
 }
 

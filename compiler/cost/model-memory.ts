@@ -227,9 +227,10 @@ function estimateLayer(type: string, inShape: number[], a: Record<string, unknow
 }
 
 /**
- * Optimizer state per trainable parameter (Keras's slots): momentum keeps a velocity, Adam and Adamax two
- * moments, RMSprop a mean square (plus a velocity with momentum, plus a mean gradient when centered),
- * Adagrad an accumulator, Adadelta two accumulators.
+ * Optimizer state per trainable parameter as TensorFlow.js keeps it: momentum a velocity, Adam and Adamax
+ * two moments, RMSprop a mean square and a momentum accumulator (made even when the momentum is 0) plus a
+ * mean gradient when centered, Adagrad an accumulator, Adadelta two accumulators. The checkpoint holds the
+ * same slots (checkpoint-size.ts).
  */
 export function optimizerSlots(name: string, settings: Record<string, unknown> = {}): number {
   switch (name) {
@@ -243,7 +244,7 @@ export function optimizerSlots(name: string, settings: Record<string, unknown> =
     case 'adadelta':
       return 2;
     case 'rmsprop':
-      return 1 + (typeof settings.momentum === 'number' && settings.momentum > 0 ? 1 : 0) + (settings.centered === true ? 1 : 0);
+      return settings.centered === true ? 3 : 2;
     default:
       return 2;
   }

@@ -62,6 +62,8 @@ test('training memory: weights, a gradient and the optimizer slots per trainable
   assert.equal(optimizerSlots('adam'), 2);
   assert.equal(optimizerSlots('sgd'), 0);
   assert.equal(optimizerSlots('sgd', { momentum: 0.9 }), 1);
+  // tfjs's RMSprop keeps its momentum accumulator even at momentum 0 (checkpoint-size.test.ts counts it).
+  assert.equal(optimizerSlots('rmsprop'), 2);
   assert.equal(optimizerSlots('rmsprop', { momentum: 0.9, centered: true }), 3);
   const mem = trainingMemory(m.model, 2, 32);
   assert.equal(mem.parameters, params * 4);
