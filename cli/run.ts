@@ -111,16 +111,38 @@ export default async function run(ctx: CommandContext): Promise<number> {
   let stopping = false;
   let backend: import('../runtime/backends/types.js').WorkerBackend | undefined;
   const bus = new EventBus();
+  const runStarted = performance.now();
+  // Bytes the trials finished so far moved, for the run_finished record of an aborted run.
+  let bytesMoved = 0;
+  bus.add({
+    emit: (e) => {
+      if (e.type === 'trial_finished') bytesMoved += e.bytes_moved ?? 0;
+    },
+  });
   // The first stop request (Ctrl-C, SIGTERM or `q` in the terminal UI) lets running units finish and
-  // checkpoint; a second one kills the workers.
+  // checkpoint; a second one kills the workers. Either way the run's record ends with run_finished
+  // (written synchronously), so the run directory says how it ended and that it can be resumed.
+  let aborting = false;
   const requestStop = (): void => {
+    if (aborting) return;
     if (!stopping) {
       stopping = true;
       bus.emit({ type: 'log', level: 'warn', message: 'stopping: running units finish and checkpoint (Ctrl-C again to abort now)' });
       return;
     }
+    aborting = true;
     backend?.kill();
-    process.exit(130);
+    bus.emit({
+      type: 'run_finished',
+      status: 'interrupted',
+      run_dir: dir.path,
+      seconds: (performance.now() - runStarted) / 1000,
+      best: null,
+      bytes_moved: bytesMoved,
+      error: 'aborted by a second stop request: the units that were running are lost and will be trained again on resume',
+    });
+    // Give the terminal back (raw mode off, cursor shown) before leaving, but never wait long for it.
+    void Promise.race([tui?.close?.(), new Promise((r) => setTimeout(r, 500))]).finally(() => process.exit(130));
   };
   const onSigint = requestStop;
 

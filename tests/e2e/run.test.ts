@@ -120,6 +120,25 @@ test('Ctrl-C stops gracefully (running units finish and checkpoint, exit 130) an
   checkHopperInvariants(readEvents(dir), 2, 3, 2);
 });
 
+test('a second Ctrl-C aborts at once, still ends the record with run_finished, and --resume trains the lost units again', async () => {
+  const spec = writeSpec({ epochs: 3 });
+  const dir = join(dirname(spec), 'run');
+  const run = startRun([spec, '--run-dir', dir]);
+  await run.when((e) => e.type === 'unit_started');
+  run.child.kill('SIGINT');
+  await run.when((e) => e.type === 'log' && e.message.startsWith('stopping'));
+  run.child.kill('SIGINT');
+  assert.equal(await run.done, 130, run.stderr());
+  const aborted = readEvents(dir);
+  const last = aborted.at(-1) as RunFinished;
+  assert.equal(last.type, 'run_finished');
+  assert.equal(last.status, 'interrupted');
+  assert.match(last.error ?? '', /aborted/);
+  const resumed = startRun(['--resume', dir]);
+  assert.equal(await resumed.done, 0, resumed.stderr());
+  checkHopperInvariants(readEvents(dir), 2, 3, 2);
+});
+
 test('lineage cache: a re-run reuses unchanged relational steps, a changed step and what follows are recomputed; --no-cache recomputes all', async () => {
   const spec = writeSpec({ epochs: 1, units: [16] });
   const first = startRun([spec, '--run-dir', join(dirname(spec), 'r1')]);
