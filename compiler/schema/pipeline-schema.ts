@@ -268,6 +268,7 @@ const steps: Schema = {
       closed({
         ...stepCommon, op: { const: 'export' }, from: ref(), path: path(),
         format: { enum: [...EXPORT_FORMATS], 'x-expect': `one of ${EXPORT_FORMATS.join(', ')}` }, overwrite: bool(),
+        compression: { enum: ['snappy', 'none'], 'x-expect': 'snappy or none (Parquet only)' },
       }, ['op', 'from', 'path']),
     ],
   },

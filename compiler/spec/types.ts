@@ -160,5 +160,7 @@ export interface ExportStep extends StepCommon {
   path: string;
   format?: 'parquet' | 'arrow' | 'csv' | 'json' | 'tfjs';
   overwrite?: boolean;
+  /** Parquet page compression; default none (DuckDB's snappy for tables with tensor columns). */
+  compression?: 'snappy' | 'none';
 }
 export type StepSpec = TransformStep | JoinStep | SqlStep | SplitStep | TrainStep | EvaluateStep | PredictStep | ExportStep;

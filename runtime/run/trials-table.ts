@@ -71,7 +71,7 @@ async function writeParquet(rows: readonly Row[], target: string): Promise<void>
   const table = trialsArrowTable(rows);
   const columns = parquetColumns(table);
   if (!columns) throw new Error('the trials table has a column type the Parquet writer does not handle');
-  writeParquetFile(`${target}.tmp`, table, columns, 'dlc');
+  await writeParquetFile(`${target}.tmp`, table, columns, 'dlc');
   renameSync(`${target}.tmp`, target);
 }
 

@@ -1,6 +1,7 @@
 /**
- * The `export` step for tables: parquet (uncompressed, each column dictionary-encoded where that makes it
- * smaller and PLAIN otherwise, written by parquet/; through DuckDB for tensor columns), arrow (IPC file),
+ * The `export` step for tables: parquet (uncompressed unless `compression: snappy`, each column
+ * dictionary-encoded where that makes it smaller and PLAIN otherwise, written by parquet/; through DuckDB,
+ * with its default snappy, for tensor columns), arrow (IPC file),
  * csv (with a header) or json (one object per line, through DuckDB), the
  * format from `format` or else the file's extension. The file appears whole or not at all: it is
  * written under a temporary name in the same directory, flushed, and renamed. An existing file is replaced
@@ -15,6 +16,7 @@ import { writeTableFile } from '../../data/table-file.js';
 import { queryTables } from '../duckdb/query.js';
 import { quoteString } from '../duckdb/sql-text.js';
 import { DataError, type RelationalContext } from '../types.js';
+import { pageCodec } from './parquet/codec.js';
 import { parquetColumns, writeParquetFile } from './parquet/write-parquet.js';
 
 export type TableExportFormat = 'parquet' | 'arrow' | 'csv' | 'json';
@@ -36,19 +38,20 @@ export async function runExport(id: string, config: ExportStep, table: Table, ct
   } catch (error) {
     throw new DataError(`step ${id}: cannot create the directory ${dirname(path)}: ${(error as Error).message}`, path);
   }
+  if (config.compression !== undefined && format !== 'parquet') throw new DataError(`step ${id}: compression applies to Parquet exports only, and ${path} is written as ${format}`, path);
   if (format === 'arrow') {
     await writeTableFile(path, table);
     return;
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const options = { parquet: 'FORMAT parquet', csv: 'FORMAT csv, HEADER true', json: 'FORMAT json' }[format];
+  const options = { parquet: `FORMAT parquet${config.compression === 'none' ? ', COMPRESSION uncompressed' : ''}`, csv: 'FORMAT csv, HEADER true', json: 'FORMAT json' }[format];
   // Parquet of flat columns is written here (parquet/write-parquet.ts, several times faster than copying
   // the table into DuckDB to have it written); tensors and the other nested types go through DuckDB.
   const direct = format === 'parquet' ? parquetColumns(table) : undefined;
   try {
     if (direct) {
       try {
-        writeParquetFile(tmp, table, direct, 'dlc');
+        await writeParquetFile(tmp, table, direct, 'dlc', await pageCodec(config.compression));
       } catch (error) {
         throw new DataError(`step ${id}: cannot write ${path}: ${(error as Error).message}`, path);
       }

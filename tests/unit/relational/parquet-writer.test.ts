@@ -11,6 +11,7 @@ import {
 import { parquetReadObjects } from 'hyparquet';
 import { makeBatch, makeTable, tableOf } from '../../../runtime/relational/arrow/table-parts.js';
 import { queryTables } from '../../../runtime/relational/duckdb/query.js';
+import { pageCodec } from '../../../runtime/relational/export/parquet/codec.js';
 import { parquetColumns, ROW_GROUP_ROWS, writeParquetFile } from '../../../runtime/relational/export/parquet/write-parquet.js';
 import { makeTempDir } from '../data/fixtures.js';
 
@@ -18,11 +19,14 @@ const dir = makeTempDir('parquet-writer');
 after(() => dir.remove());
 const duck = (sql: string): Promise<Table> => queryTables({ workers: 1 }, {}, sql, 'reference');
 const column = (name: string, type: DataType, values: unknown[], nullable = true) => ({ field: new Field(name, type, nullable), data: vectorFromArray(values, type).data[0]! });
-const write = (name: string, table: Table): string => {
-  const path = join(dir.path, name);
+// Every test runs for both ways pages are written: as they are, and snappy-compressed (the default).
+const COMPRESSIONS = ['none', 'snappy'] as const;
+type Compression = (typeof COMPRESSIONS)[number];
+const write = async (name: string, table: Table, compression: Compression): Promise<string> => {
+  const path = join(dir.path, `${compression}-${name}`);
   const columns = parquetColumns(table);
   assert.ok(columns, 'every column is one the writer takes');
-  writeParquetFile(path, table, columns, 'dlc test');
+  await writeParquetFile(path, table, columns, 'dlc test', await pageCodec(compression));
   return path;
 };
 const cells = (t: Table) => Array.from({ length: t.numRows }, (_, i) => t.schema.fields.map((f) => {
@@ -58,9 +62,9 @@ function everyType(): Table {
   return tableOf(cols.map((c) => c.field), cols.map((c) => c.data), 5);
 }
 
-test('every column type reads back from DuckDB as what the DuckDB export path writes', async () => {
+for (const compression of COMPRESSIONS) test(`every column type reads back from DuckDB as what the DuckDB export path writes (${compression})`, async () => {
   const table = everyType();
-  const mine = write('types.parquet', table);
+  const mine = await write('types.parquet', table, compression);
   const theirs = join(dir.path, 'types-duckdb.parquet');
   await queryTables({ workers: 1 }, { t: { table } }, `COPY (SELECT * FROM t) TO '${theirs}' (FORMAT parquet)`, 'reference');
   const a = await duck(`SELECT * FROM read_parquet('${mine}')`);
@@ -73,9 +77,9 @@ test('every column type reads back from DuckDB as what the DuckDB export path wr
   assert.deepEqual(cells(repetition), [['i32', 'REQUIRED'], ['i32null', 'OPTIONAL'], ['s', 'OPTIONAL']]);
 });
 
-test('hyparquet, an independent reader, reads the same values', async () => {
+for (const compression of COMPRESSIONS) test(`hyparquet, an independent reader, reads the same values (${compression})`, async () => {
   const table = everyType();
-  const path = write('types-hyparquet.parquet', table);
+  const path = await write('types-hyparquet.parquet', table, compression);
   const bytes = readFileSync(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const rows = (await parquetReadObjects({ file, utf8: true })) as Record<string, unknown>[];
@@ -87,7 +91,7 @@ test('hyparquet, an independent reader, reads the same values', async () => {
   assert.deepEqual(rows.map((r) => r.i64), [1n, -9007199254740993n, null, 0n, 5n]);
 });
 
-test('many batches, slices at odd offsets, row groups past the limit: every row and null where it was', async () => {
+for (const compression of COMPRESSIONS) test(`many batches, slices at odd offsets, row groups past the limit: every row and null where it was (${compression})`, async () => {
   const n = ROW_GROUP_ROWS * 2 + 1_234;
   const values = Array.from({ length: n }, (_, i) => (i % 11 === 3 ? null : i));
   const whole = column('v', new Int64(), values.map((v) => (v === null ? null : BigInt(v)))).data;
@@ -97,9 +101,17 @@ test('many batches, slices at odd offsets, row groups past the limit: every row 
   // Batches cut at offsets that are not multiples of 8, so the validity bits must be shifted.
   const cuts = [0, 3, 1_001, ROW_GROUP_ROWS + 5, n];
   const batches = cuts.slice(1).map((to, i) => makeBatch(fields, [whole.slice(cuts[i]!, to - cuts[i]!), names.slice(cuts[i]!, to - cuts[i]!)], to - cuts[i]!, schema));
-  const path = write('groups.parquet', makeTable(schema, batches));
+  const path = await write('groups.parquet', makeTable(schema, batches), compression);
   const meta = await duck(`SELECT count(DISTINCT row_group_id) AS groups FROM parquet_metadata('${path}')`);
   assert.ok(Number(meta.getChild('groups')!.get(0)) >= 4, 'a row group per batch, large ones split');
+  // The codec is recorded per column chunk, with sizes before and after it (a chunk of a few rows may grow a
+  // little under snappy; the file as a whole shrinks).
+  const codec = await duck(`SELECT compression, sum(total_uncompressed_size) AS raw, sum(total_compressed_size) AS stored FROM parquet_metadata('${path}') GROUP BY 1`);
+  assert.equal(codec.numRows, 1);
+  assert.equal(codec.getChild('compression')!.get(0), compression === 'snappy' ? 'SNAPPY' : 'UNCOMPRESSED');
+  const [raw, stored] = [Number(codec.getChild('raw')!.get(0)), Number(codec.getChild('stored')!.get(0))];
+  if (compression === 'snappy') assert.ok(stored < raw, `compressed ${stored} B of ${raw} B`);
+  else assert.equal(stored, raw);
   const back = await duck(`SELECT v, s FROM read_parquet('${path}')`);
   assert.equal(back.numRows, n);
   for (let i = 0; i < n; i++) {
@@ -110,10 +122,10 @@ test('many batches, slices at odd offsets, row groups past the limit: every row 
   }
 });
 
-test('an empty table is a valid file with its columns; tensor columns are left to DuckDB', async () => {
+for (const compression of COMPRESSIONS) test(`an empty table is a valid file with its columns; tensor columns are left to DuckDB (${compression})`, async () => {
   const fields = [new Field('a', new Int32(), true), new Field('s', new Utf8(), true)];
   const empty = makeTable(new Schema(fields), []);
-  const path = write('empty.parquet', empty);
+  const path = await write('empty.parquet', empty, compression);
   assert.ok(statSync(path).size > 8);
   const back = await duck(`SELECT * FROM read_parquet('${path}')`);
   assert.equal(back.numRows, 0);
@@ -123,7 +135,7 @@ test('an empty table is a valid file with its columns; tensor columns are left t
   assert.equal(parquetColumns(tensors), undefined);
 });
 
-test('columns with few distinct values are dictionary-encoded and read back from DuckDB and hyparquet as written', async () => {
+for (const compression of COMPRESSIONS) test(`columns with few distinct values are dictionary-encoded and read back from DuckDB and hyparquet as written (${compression})`, async () => {
   const n = ROW_GROUP_ROWS + 3_001;
   const labels = ['alpha', '', 'ünïcödé', 'a label longer than twelve bytes', 'b'];
   const rows = Array.from({ length: n }, (_, i) => ({
@@ -143,7 +155,7 @@ test('columns with few distinct values are dictionary-encoded and read back from
     column('f32', new Float32(), rows.map((r) => r.f32), false),
     column('id', new Int64(), rows.map((r) => r.id), false),
   ];
-  const path = write('dictionary.parquet', tableOf(cols.map((c) => c.field), cols.map((c) => c.data), n));
+  const path = await write('dictionary.parquet', tableOf(cols.map((c) => c.field), cols.map((c) => c.data), n), compression);
   const encodings = await duck(`SELECT path_in_schema AS c, bool_and(encodings LIKE '%RLE_DICTIONARY%') AS dict FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`);
   assert.deepEqual(cells(encodings), [['f32', true], ['f64', true], ['i32', true], ['i64', true], ['id', false], ['s', true]]);
   const back = await duck(`SELECT * FROM read_parquet('${path}')`);

@@ -81,3 +81,16 @@ test('export: a re-run replaces its output unless overwrite is false; missing di
   await runRelationalNode(step({ op: 'export', from: 'x', path: json, format: 'json' }), { from: people() }, ctx);
   assert.equal(readFileSync(json, 'utf8').split('\n')[0], '{"id":1,"name":"ann","score":0.5}');
 });
+
+test('export: compression snappy writes snappy pages (the table reads back the same), none and the default plain pages; on csv it is a DataError', async () => {
+  const codecOf = async (p: string) => rowsOf(await duck(`SELECT DISTINCT compression FROM parquet_metadata('${p}')`)).map((r) => r.compression);
+  for (const [compression, want] of [[undefined, 'UNCOMPRESSED'], ['none', 'UNCOMPRESSED'], ['snappy', 'SNAPPY']] as const) {
+    const path = join(dir.path, `c-${compression ?? 'default'}.parquet`);
+    await runRelationalNode(step({ op: 'export', from: 'x', path, ...(compression ? { compression } : {}) }), { from: people() }, ctx);
+    assert.deepEqual(await codecOf(path), [want], String(compression));
+    assert.deepEqual(rowsOf(await duck(`SELECT * FROM read_parquet('${path}')`)), rowsOf(people()));
+  }
+  const csv = join(dir.path, 'c.csv');
+  await assert.rejects(runRelationalNode(step({ op: 'export', from: 'x', path: csv, compression: 'snappy' }), { from: people() }, ctx), (e: unknown) => e instanceof DataError && /Parquet exports only/.test(e.message));
+  assert.equal(existsSync(csv), false);
+});
