@@ -50,6 +50,17 @@ const mb = (b) => (b / 1e6).toFixed(1);
 const gib = (kib) => (kib == null ? '?' : (kib / 2 ** 20).toFixed(2));
 const IN_MEMORY_SQL = 'SELECT l.id, l.k, l.v, r.name, r.w FROM l JOIN r ON l.k = r.k';
 
+/**
+ * Kernel time and first touches of memory, median over the rounds: on a VM a page fault is dear (about
+ * 0.4 s per GiB touched for the first time, measured here), so memory a run allocates costs time too.
+ */
+function usageNote(usage) {
+  if (usage.dlc.length === 0) return '';
+  const med = (list, k) => summarize(list.map((u) => u[k])).median;
+  const side = (list) => `${Math.round(med(list, 'minorFaults') / 1000)}k minor page faults (${r2((med(list, 'minorFaults') * 4096) / 2 ** 30)} GiB first touched), CPU ${ms1(med(list, 'userMs'))} ms user + ${ms1(med(list, 'systemMs'))} ms system`;
+  return ` Resource use of the whole process (median): dlc ${side(usage.dlc)}; DuckDB ${side(usage.duck)}.`;
+}
+
 export async function run({ root, log }) {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const dlc = await import(pathToFileURL(join(root, 'dist', 'runtime', 'relational', 'join', 'index.js')).href);
@@ -79,7 +90,7 @@ export async function run({ root, log }) {
 
     // 2. The whole pipeline.
     const spec = writeRunSpec(base, files, join(base, 'out-dlc.parquet'));
-    const raw = { dlc: [], duck: [], parts: [], duckParts: [], peak: { dlc: 0, duck: 0 }, cold: null, last: null };
+    const raw = { dlc: [], duck: [], parts: [], duckParts: [], usage: { dlc: [], duck: [] }, peak: { dlc: 0, duck: 0 }, cold: null, last: null };
     let same = null;
     for (let round = 0; round < WARMUP + ROUNDS; round++) {
       const timeDlc = () => runDlc({ root, spec, workers: WORKERS, runDir: join(base, 'run'), env: envCalibrated });
@@ -108,6 +119,10 @@ export async function run({ root, log }) {
         raw.duck.push(theirs.ms);
         raw.parts.push(parts);
         raw.duckParts.push(theirs);
+        if (mine.usage && theirs.usage) {
+          raw.usage.dlc.push(mine.usage);
+          raw.usage.duck.push(theirs.usage);
+        }
         raw.last = parts;
       }
       log(`whole run ${round + 1}/${WARMUP + ROUNDS}${round < WARMUP ? ' (warm-up)' : ''}: dlc ${ms1(mine.ms)} ms (read ${ms1(parts.read)}, ${parts.strategies.join1} ${ms1(parts.join1)}, ${parts.strategies.join2} ${ms1(parts.join2)}, export ${ms1(parts.export)}), DuckDB ${ms1(theirs.ms)} ms`);
@@ -143,7 +158,7 @@ export async function run({ root, log }) {
     ];
     const wholeTable = {
       title: `Whole pipeline: dlc run against DuckDB, ${WORKERS} workers / threads (ms, process spawn to exit)`,
-      note: `${ROUNDS} rounds after ${WARMUP} warm-up, alternating which runs first. Both read the same three Parquet files and write the same Parquet output; DuckDB fsyncs its file as dlc's export does. Output: ${same.rows} rows, columns ${same.columns.join(', ')}, checked equal (count, names, per-column sums) in the first round. Peak resident memory over all rounds: dlc ${gib(raw.peak.dlc)} GiB, DuckDB ${gib(raw.peak.duck)} GiB.`,
+      note: `${ROUNDS} rounds after ${WARMUP} warm-up, alternating which runs first. Both read the same three Parquet files and write the same Parquet output; DuckDB fsyncs its file as dlc's export does. Output: ${same.rows} rows, columns ${same.columns.join(', ')}, checked equal (count, names, per-column sums) in the first round. Peak resident memory over all rounds: dlc ${gib(raw.peak.dlc)} GiB, DuckDB ${gib(raw.peak.duck)} GiB.${usageNote(raw.usage)}`,
       columns: ['', 'median', 'min', 'p25', 'p75', 'max'],
       rows: [
         ['dlc run', ms1(whole.dlc.median), ms1(whole.dlc.min), ms1(whole.dlc.p25), ms1(whole.dlc.p75), ms1(whole.dlc.max)],
@@ -216,6 +231,7 @@ export async function run({ root, log }) {
       notes: [
         ...(LEFT !== 10_000_000 || RIGHT !== 2_500_000 || SWEEP_ROWS !== 2_000_000 ? [`Reduced sizes. The full-size run of BENCHMARKS.md: \`BENCH_JOIN_LEFT=10000000 BENCH_JOIN_RIGHT=2500000 BENCH_ROUNDS=5 BENCH_WARMUP=1 BENCH_WORKERS=${WORKERS} BENCH_SWEEP_ROWS=2000000 BENCH_SWEEP_ROUNDS=3 npm run bench -- join\` (every option at its default).`] : []),
         `Whole pipeline: dlc ${ms1(whole.dlc.median)} ms against DuckDB's ${ms1(whole.duck.median)} ms, ${r2(whole.ratio.median)}× (p25–p75 ${r2(whole.ratio.p25)}–${r2(whole.ratio.p75)}×); first (warm-up) round ${ms1(raw.cold.dlc)} against ${ms1(raw.cold.duck)} ms.`,
+        ...(points.length < 3 ? [`This run cut the strategy sweep to ${points.length} point(s) to measure the whole run on a quiet machine; so few points say little about the planner. The full sweep (15 points: 2,000,000 rows, ratios 1–256, 1/2/4 workers) last ran at commit 945b628: the planner picked the fastest measured strategy at 93% of points, and at worst took 1.11× the fastest time (\`git show 945b628:bench/results/join.md\`).`] : []),
         `Planner against the fastest measured: ${Math.round(picked.exact * 100)}% exact picks, ${Math.round(picked.within5 * 100)}% within 5% of the fastest's time, median ${r2(picked.ratio.median)}×, worst ${r2(picked.ratio.max)}×; with the default constants ${Math.round(pickedDefault.exact * 100)}% exact, worst ${r2(pickedDefault.ratio.max)}×.`,
         ...(best ? [`In memory, best strategy ${best.strategy}: ${ms1(best.dlc.median)} ms against DuckDB's ${ms1(best.duck.median)} ms, ${r2(best.ratio.median)}×.`] : []),
         `Worker threads read partitions in place; a child process was sent them at ${Math.round(handoff.processMBps)} MB/s, against ${Math.round(handoff.threadMBps)} MB/s for a thread reading shared memory.`,

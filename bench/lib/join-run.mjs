@@ -27,7 +27,7 @@ steps:
   return file;
 }
 
-/** Runs `node args` to exit; wall ms, stdout, and its peak resident memory (KiB) through bench/lib/peak-rss.cjs. */
+/** Runs `node args` to exit; wall ms, stdout, and its resource use (bench/lib/peak-rss.cjs): peak resident memory (KiB), minor page faults, user and system CPU ms. */
 function timedChild(root, args, env, tag) {
   const rssFile = join(env.DLC_BENCH_TMP, `${tag}.rss`);
   rmSync(rssFile, { force: true });
@@ -43,8 +43,8 @@ function timedChild(root, args, env, tag) {
     child.on('close', (status) => {
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       if (status !== 0) return reject(new Error(`${args.join(' ')} exited ${status}: ${stderr.slice(-2000)}`));
-      const peakKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : null;
-      resolve({ ms, stdout, stderr, peakKiB });
+      const usage = existsSync(rssFile) ? JSON.parse(readFileSync(rssFile, 'utf8')) : null;
+      resolve({ ms, stdout, stderr, peakKiB: usage?.maxRSS ?? null, usage });
     });
   });
 }
@@ -58,13 +58,13 @@ export async function runDlc({ root, spec, workers, runDir, env }) {
   const finished = events.find((e) => e.type === 'run_finished');
   if (finished?.status !== 'completed') throw new Error(`dlc run did not complete: ${finished?.error ?? r.stderr.slice(-2000)}`);
   rmSync(runDir, { recursive: true, force: true });
-  return { ms: r.ms, peakKiB: r.peakKiB, events };
+  return { ms: r.ms, peakKiB: r.peakKiB, usage: r.usage, events };
 }
 
 /** One DuckDB process running the same pipeline with `threads` threads. */
 export async function runDuck({ root, files, out, threads, env }) {
   const r = await timedChild(root, [join(root, 'bench', 'lib', 'duck-join.mjs'), files.left, files.right, files.dim, out, String(threads)], env, 'duck');
-  return { ms: r.ms, peakKiB: r.peakKiB, ...JSON.parse(r.stdout.trim().split('\n').at(-1)) };
+  return { ms: r.ms, peakKiB: r.peakKiB, usage: r.usage, ...JSON.parse(r.stdout.trim().split('\n').at(-1)) };
 }
 
 /**
