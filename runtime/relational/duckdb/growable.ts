@@ -1,17 +1,29 @@
-/** An append-only byte buffer that doubles as it fills: the values of a column collected chunk by chunk. */
+/**
+ * An append-only byte buffer that doubles as it fills: the values of a column collected chunk by chunk.
+ * `shared` keeps the bytes in SharedArrayBuffers, which the join's worker threads read in place.
+ */
+const EMPTY = new Uint8Array(0);
+
 export class GrowableBytes {
   private bytes: Uint8Array;
   length = 0;
 
-  constructor(capacity = 1 << 16) {
-    this.bytes = new Uint8Array(capacity);
+  constructor(
+    private readonly capacity = 1 << 16,
+    private readonly shared = false,
+  ) {
+    this.bytes = this.allocate(capacity);
+  }
+
+  private allocate(capacity: number): Uint8Array {
+    return new Uint8Array(this.shared ? new SharedArrayBuffer(capacity) : new ArrayBuffer(capacity));
   }
 
   reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
+    let capacity = Math.max(this.bytes.length * 2, this.capacity, 1);
     while (capacity < this.length + extra) capacity *= 2;
-    const next = new Uint8Array(capacity);
+    const next = this.allocate(capacity);
     next.set(this.bytes.subarray(0, this.length));
     this.bytes = next;
   }
@@ -38,18 +50,24 @@ export class GrowableBytes {
 
   /**
    * The bytes so far without a copy: the start of the current buffer, which is then left to the caller (a
-   * fresh one of the same capacity takes its place). For buffers sized to what they will hold.
+   * fresh one of the first capacity is made when bytes come again). For buffers sized to what they will hold.
    */
   takeInPlace(): { buffer: ArrayBuffer; length: number } {
+    // A SharedArrayBuffer is typed as an ArrayBuffer here: views over either read and write the same way.
     const out = { buffer: this.bytes.buffer as ArrayBuffer, length: this.length };
-    this.bytes = new Uint8Array(this.bytes.length);
+    this.bytes = EMPTY;
     this.length = 0;
     return out;
   }
 
   /** The bytes so far, in a buffer of their own (so views of any element type are aligned), and a reset. */
   take(): ArrayBuffer {
-    const out = this.bytes.buffer.slice(0, this.length) as ArrayBuffer;
+    let out: ArrayBuffer;
+    if (this.shared) {
+      const copy = this.allocate(this.length);
+      copy.set(this.bytes.subarray(0, this.length));
+      out = copy.buffer as ArrayBuffer;
+    } else out = this.bytes.buffer.slice(0, this.length) as ArrayBuffer;
     this.length = 0;
     return out;
   }

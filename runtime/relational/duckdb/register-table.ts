@@ -61,8 +61,22 @@ function writeValidity(bindings: DuckDBBindings, vector: RawVector, data: Data, 
   bindings.copy_data_to_vector_validity(vector, 0, words.buffer, 0, words.byteLength);
 }
 
-const copyView = (bindings: DuckDBBindings, vector: RawVector, view: ArrayBufferView): void =>
-  bindings.copy_data_to_vector(vector, 0, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
+/**
+ * DuckDB's bindings take only plain ArrayBuffers; a column read into shared memory (result-to-arrow.ts)
+ * passes through a scratch buffer, one vector (2048 rows) at a time.
+ */
+let scratch = new ArrayBuffer(0);
+function unshared(view: ArrayBufferView): { buffer: ArrayBuffer; byteOffset: number } {
+  if (!(view.buffer instanceof SharedArrayBuffer)) return { buffer: view.buffer as ArrayBuffer, byteOffset: view.byteOffset };
+  if (scratch.byteLength < view.byteLength) scratch = new ArrayBuffer(Math.max(view.byteLength, 2 * scratch.byteLength));
+  new Uint8Array(scratch, 0, view.byteLength).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return { buffer: scratch, byteOffset: 0 };
+}
+
+const copyView = (bindings: DuckDBBindings, vector: RawVector, view: ArrayBufferView): void => {
+  const { buffer, byteOffset } = unshared(view);
+  bindings.copy_data_to_vector(vector, 0, buffer, byteOffset, view.byteLength);
+};
 
 type Sliceable = ArrayBufferView & { subarray(a: number, b: number): ArrayBufferView };
 
@@ -156,6 +170,7 @@ function writerFor(field: Field, api: DuckDBApi, bindings: DuckDBBindings): Colu
       write(vector, data, start, count) {
         const offsets = data.valueOffsets as Int32Array;
         const bytes = data.values as Uint8Array;
+        const shared = bytes.buffer instanceof SharedArrayBuffer;
         const valid = validReader(data);
         entries.fill(0, 0, 16 * count);
         let long = false;
@@ -175,7 +190,8 @@ function writerFor(field: Field, api: DuckDBApi, bindings: DuckDBBindings): Colu
         if (!long) return;
         for (let i = 0; i < count; i++) {
           const r = start + i;
-          if (valid(r) && offsets[r + 1]! - offsets[r]! > 12) bindings.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[r]!, offsets[r + 1]!));
+          // slice, not subarray, for bytes in shared memory (the bindings refuse a view of a SharedArrayBuffer).
+          if (valid(r) && offsets[r + 1]! - offsets[r]! > 12) bindings.vector_assign_string_element_len(vector, i, shared ? bytes.slice(offsets[r]!, offsets[r + 1]!) : bytes.subarray(offsets[r]!, offsets[r + 1]!));
         }
       },
     };

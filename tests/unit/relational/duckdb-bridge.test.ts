@@ -72,15 +72,23 @@ test('DuckDB types without an Arrow counterpart here come back as float64 or tex
   });
 });
 
-test('many rows cross in several chunks and batches, in order', async () => {
+test('many rows cross in several chunks, in order, and come back as one batch in shared memory that goes back in', async () => {
   const n = 150_000;
   const ids = Int32Array.from({ length: n }, (_, i) => i);
   const table = tableOf([new Field('id', new Int32(), false)], [makeData({ type: new Int32(), length: n, data: ids, nullCount: 0 })], n);
-  const back = await queryTables(ctx, { t: { table } }, 'SELECT id, id * 2 AS twice FROM t', 'test');
+  const back = await queryTables(ctx, { t: { table } }, "SELECT id, id * 2 AS twice, 'name number ' || id AS label FROM t", 'test');
   assert.equal(back.numRows, n);
-  assert.ok(back.batches.length > 1);
+  // A materialized result of known size: one batch, each column allocated once, in SharedArrayBuffers that
+  // the join's threads read without a copy.
+  assert.equal(back.batches.length, 1);
+  for (const name of ['twice', 'label']) assert.ok(back.getChild(name)!.data[0]!.values.buffer instanceof SharedArrayBuffer, name);
   const twice = back.getChild('twice')!.toArray() as Int32Array;
   for (let i = 0; i < n; i += 997) assert.equal(twice[i], 2 * i);
+  assert.equal(back.getChild('label')!.get(n - 1), `name number ${n - 1}`);
+  // Shared buffers go back into DuckDB (its bindings take only plain ArrayBuffers), long strings included.
+  const again = await queryTables(ctx, { t: { table: back } }, 'SELECT sum(twice)::DOUBLE AS s, max(label) AS m FROM t', 'test');
+  assert.equal(again.getChild('s')!.get(0), n * (n - 1));
+  assert.equal(again.getChild('m')!.get(0), 'name number 99999');
 });
 
 test('bad SQL is a DataError saying where', async () => {

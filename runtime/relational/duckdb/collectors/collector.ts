@@ -8,12 +8,28 @@ export type RawVector = Parameters<DuckDBBindings['vector_get_data']>[0];
 /** Rows per Arrow record batch (DuckDB hands out 2048 at a time; a batch may run over by less than that). */
 export const BATCH_ROWS = 1 << 16;
 
+/**
+ * How a result's columns are collected: rows per record batch, and whether buffers are SharedArrayBuffers.
+ * A materialized result of known size is read as one batch of shared buffers (result-to-arrow.ts).
+ */
+export interface Sizing {
+  batchRows: number;
+  shared: boolean;
+}
+
+export const BATCHED: Sizing = { batchRows: BATCH_ROWS, shared: false };
+
 /** Gathers one result column chunk by chunk and hands it out as one Arrow chunk per record batch. */
 export interface Collector {
   field: Field;
   add(vector: RawVector, count: number, chunk: DuckDBDataChunk, column: number): void;
   finish(): Data;
+  /** Bytes of variable-width values held for the current batch (strings), which must stay below 2 GiB. */
+  heldBytes?(): number;
 }
+
+/** A batch ends early once a string column holds this much: Arrow's Utf8 offsets are 32-bit. */
+export const MAX_BATCH_STRING_BYTES = 1 << 30;
 
 /** Validity bits of a whole column: DuckDB's 64-bit words (LSB first, as Arrow's) appended chunk after chunk. */
 export class ValidityCollector {

@@ -2,15 +2,15 @@
 import { Bool, Field, Float64, makeData, type DataType } from 'apache-arrow';
 import { GrowableBytes } from '../growable.js';
 import type { DuckDBBindings } from '../session.js';
-import { BATCH_ROWS, ValidityCollector, type Collector } from './collector.js';
+import { BATCHED, ValidityCollector, type Collector, type Sizing } from './collector.js';
 
 export type Convert = (raw: Uint8Array, count: number) => ArrayBufferView;
 
 /** A fixed-width column: each chunk's values converted (or not) and appended. */
-export function fixedCollector(name: string, type: DataType, bytesPerValue: number, convert: Convert | undefined, bindings: DuckDBBindings, view: (b: ArrayBuffer, length: number) => ArrayBufferView): Collector {
+export function fixedCollector(name: string, type: DataType, bytesPerValue: number, convert: Convert | undefined, bindings: DuckDBBindings, view: (b: ArrayBuffer, length: number) => ArrayBufferView, sizing: Sizing = BATCHED): Collector {
   // Sized for a whole record batch of the Arrow type's width, so its buffer becomes the column's without a copy.
   const width = (view(new ArrayBuffer(16), 1) as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  const values = new GrowableBytes((BATCH_ROWS + 2048) * width);
+  const values = new GrowableBytes((sizing.batchRows + 2048) * width, sizing.shared);
   const validity = new ValidityCollector(bindings);
   return {
     field: new Field(name, type, true),

@@ -3,11 +3,11 @@ import { Field, makeData, Utf8, type Binary } from 'apache-arrow';
 import { utf8FromStrings } from '../../arrow/utf8.js';
 import { GrowableBytes } from '../growable.js';
 import type { DuckDBBindings } from '../session.js';
-import { ValidityCollector, type Collector } from './collector.js';
+import { BATCHED, ValidityCollector, type Collector, type Sizing } from './collector.js';
 
 /** VARCHAR and BLOB: 16-byte string_t entries, the bytes inline up to 12, else behind a pointer. */
-export function stringCollector(name: string, type: Utf8 | Binary, bindings: DuckDBBindings): Collector {
-  const data = new GrowableBytes();
+export function stringCollector(name: string, type: Utf8 | Binary, bindings: DuckDBBindings, sizing: Sizing = BATCHED): Collector {
+  const data = new GrowableBytes(1 << 16, sizing.shared);
   let offsets: number[] = [0];
   const validity = new ValidityCollector(bindings);
   return {
@@ -27,8 +27,10 @@ export function stringCollector(name: string, type: Utf8 | Binary, bindings: Duc
       }
       validity.add(vector, count);
     },
+    heldBytes: () => data.length,
     finish() {
-      const valueOffsets = Int32Array.from(offsets);
+      const valueOffsets = sizing.shared ? new Int32Array(new SharedArrayBuffer(4 * offsets.length)) : new Int32Array(offsets.length);
+      valueOffsets.set(offsets);
       offsets = [0];
       return makeData({ type, length: valueOffsets.length - 1, valueOffsets, data: new Uint8Array(data.take()), ...validity.finish() } as never);
     },
