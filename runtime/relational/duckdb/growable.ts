@@ -62,12 +62,8 @@ export class GrowableBytes {
 
   /** The bytes so far, in a buffer of their own (so views of any element type are aligned), and a reset. */
   take(): ArrayBuffer {
-    let out: ArrayBuffer;
-    if (this.shared) {
-      const copy = this.allocate(this.length);
-      copy.set(this.bytes.subarray(0, this.length));
-      out = copy.buffer as ArrayBuffer;
-    } else out = this.bytes.buffer.slice(0, this.length) as ArrayBuffer;
+    // A buffer of the same kind: a SharedArrayBuffer slices into a SharedArrayBuffer.
+    const out = this.bytes.buffer.slice(0, this.length) as ArrayBuffer;
     this.length = 0;
     return out;
   }

@@ -172,3 +172,21 @@ for (const compression of COMPRESSIONS) test(`columns with few distinct values a
   }
   assert.ok(Object.is(cells(back.slice(1, 2))[0]![3], -0), '-0 stays -0');
 });
+
+test('a small row group with many distinct values does not turn the dictionary off for the large ones after it', async () => {
+  // 1,000 keys: a first batch of 1,500 rows holds 700 of them (too many for a dictionary of its own), the
+  // batches after it whole row groups of the same 1,000 keys.
+  const small = Array.from({ length: 1_500 }, (_, i) => i % 700);
+  const large = Array.from({ length: ROW_GROUP_ROWS * 2 }, (_, i) => (i * 7) % 1_000);
+  const fields = [new Field('c', new Int64(), false)];
+  const schema = makeTable(new Schema(fields), []).schema;
+  const batches = [small, large].map((values) => makeBatch(fields, [column('c', new Int64(), values.map(BigInt), false).data], values.length, schema));
+  const path = await write('small-first.parquet', makeTable(schema, batches), 'none');
+  const groups = await duck(`SELECT row_group_id, row_group_num_rows AS n, encodings FROM parquet_metadata('${path}') ORDER BY row_group_id`);
+  const rows = cells(groups) as [number, number, string][];
+  assert.equal(rows.length, 3);
+  assert.doesNotMatch(rows[0]![2], /DICTIONARY/, 'the small group is PLAIN');
+  for (const [, n, encodings] of rows.slice(1)) assert.match(encodings, /RLE_DICTIONARY/, `a group of ${n} rows`);
+  const back = await duck(`SELECT sum(c)::DOUBLE AS s FROM read_parquet('${path}')`);
+  assert.equal(back.getChild('s')!.get(0), [...small, ...large].reduce((a, b) => a + b, 0));
+});

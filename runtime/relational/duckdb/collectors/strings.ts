@@ -32,7 +32,9 @@ export function stringCollector(name: string, type: Utf8 | Binary, bindings: Duc
       const valueOffsets = sizing.shared ? new Int32Array(new SharedArrayBuffer(4 * offsets.length)) : new Int32Array(offsets.length);
       valueOffsets.set(offsets);
       offsets = [0];
-      return makeData({ type, length: valueOffsets.length - 1, valueOffsets, data: new Uint8Array(data.take()), ...validity.finish() } as never);
+      // The bytes stay where they were collected: the buffer's unused end was never written, so costs no memory.
+      const { buffer, length } = data.takeInPlace();
+      return makeData({ type, length: valueOffsets.length - 1, valueOffsets, data: new Uint8Array(buffer, 0, length), ...validity.finish() } as never);
     },
   };
 }

@@ -78,8 +78,16 @@ interface ChunkMeta {
 const DICTIONARY_WIDTH: Record<number, 0 | 4 | 8> = { [Physical.INT32]: 4, [Physical.FLOAT]: 4, [Physical.INT64]: 8, [Physical.DOUBLE]: 8, [Physical.BYTE_ARRAY]: 0 };
 
 /**
+ * Rows a row group needs before too many distinct values in it turn the dictionary off for the rest of the
+ * file. A small group (a join's output can end a batch after a few hundred rows) says little: 700 of 1,000
+ * dimension keys in 1,500 rows once left a 1,000-value column PLAIN for the rest of an 8M-row file.
+ */
+const GIVE_UP_ROWS = ROW_GROUP_ROWS / 4;
+
+/**
  * A column chunk's values dictionary-encoded, when it has at most a quarter as many distinct values as
- * non-null ones and that makes it smaller; undefined otherwise (calling `onTooMany` when it has more).
+ * non-null ones and that makes it smaller; undefined otherwise (calling `onTooMany` when it has more in a
+ * row group of at least GIVE_UP_ROWS rows).
  */
 function tryDictionary(column: ParquetColumn, plain: Uint8Array[], data: Data, from: number, rows: number, onTooMany: () => void): DictionaryChunk | undefined {
   const width = DICTIONARY_WIDTH[column.physical];
@@ -96,7 +104,7 @@ function tryDictionary(column: ParquetColumn, plain: Uint8Array[], data: Data, f
   const bytes = plain.length === 1 ? plain[0]! : concat(plain);
   const dict = dictionaryEncode(bytes, count, width, Math.floor(count / 4));
   if (dict === undefined) {
-    onTooMany();
+    if (count >= GIVE_UP_ROWS) onTooMany();
     return undefined;
   }
   return dict.dictionary.byteLength + dict.indices.byteLength < bytes.byteLength ? dict : undefined;
