@@ -8,11 +8,22 @@ import { BATCHED, ValidityCollector, type Collector, type Sizing } from './colle
 /** VARCHAR and BLOB: 16-byte string_t entries, the bytes inline up to 12, else behind a pointer. */
 export function stringCollector(name: string, type: Utf8 | Binary, bindings: DuckDBBindings, sizing: Sizing = BATCHED): Collector {
   const data = new GrowableBytes(1 << 16, sizing.shared);
-  let offsets: number[] = [0];
+  // Offsets go straight into the Int32Array the column keeps, sized for the batch (a DuckDB chunk may run
+  // over by up to 2048 rows, and a batch may end early on MAX_BATCH_STRING_BYTES).
+  const capacity = sizing.batchRows + 2049;
+  const allocate = (n: number): Int32Array => new Int32Array(sizing.shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+  let offsets = allocate(capacity);
+  let n = 1;
   const validity = new ValidityCollector(bindings);
   return {
     field: new Field(name, type, true),
     add(vector, count) {
+      if (n + count > offsets.length) {
+        // After a batch, the next one's offsets are allocated at its size when rows come (most results have one).
+        const grown = allocate(Math.max(2 * offsets.length, n + count, n === 1 ? capacity : 0));
+        grown.set(offsets.subarray(0, n));
+        offsets = grown;
+      }
       const entries = bindings.vector_get_data(vector, count * 16);
       const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
       const valid = bindings.vector_get_validity(vector, Math.ceil(count / 64) * 8);
@@ -23,15 +34,15 @@ export function stringCollector(name: string, type: Utf8 | Binary, bindings: Duc
           if (len <= 12) data.appendRange(entries, i * 16 + 4, len);
           else data.append(bindings.get_data_from_pointer(entries.buffer as ArrayBuffer, entries.byteOffset + i * 16 + 8, len));
         }
-        offsets.push(data.length);
+        offsets[n++] = data.length;
       }
       validity.add(vector, count);
     },
     heldBytes: () => data.length,
     finish() {
-      const valueOffsets = sizing.shared ? new Int32Array(new SharedArrayBuffer(4 * offsets.length)) : new Int32Array(offsets.length);
-      valueOffsets.set(offsets);
-      offsets = [0];
+      const valueOffsets = offsets.subarray(0, n);
+      if (n > 1) offsets = allocate(1);
+      n = 1;
       // The bytes stay where they were collected: the buffer's unused end was never written, so costs no memory.
       const { buffer, length } = data.takeInPlace();
       return makeData({ type, length: valueOffsets.length - 1, valueOffsets, data: new Uint8Array(buffer, 0, length), ...validity.finish() } as never);
