@@ -40,11 +40,12 @@ export async function pageCodec(wanted: ParquetCompression | undefined): Promise
   if (!compress) throw new Error("snappy compression needs the optional package 'snappy', which is not installed or cannot load on this platform (npm install snappy, or leave compression out)");
   return {
     name: 'snappy',
-    encode: async (parts) => [await compress(parts.length === 1 ? parts[0]! : joinParts(parts))],
+    encode: async (parts) => [await compress(parts.length === 1 ? parts[0]! : concatBytes(parts))],
   };
 }
 
-function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+/** The parts end to end in one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
   let at = 0;
   for (const p of parts) {

@@ -13,7 +13,7 @@ import type { Data, RecordBatch, Table } from 'apache-arrow';
 import { Physical, type ParquetColumn, parquetColumnFor } from './columns.js';
 import { type DictionaryChunk, dictionaryEncode } from './dictionary.js';
 import { encodeStruct, i64, list, struct, type ThriftStruct } from './thrift.js';
-import { CODEC, UNCOMPRESSED, type PageCodec } from './codec.js';
+import { CODEC, concatBytes, UNCOMPRESSED, type PageCodec } from './codec.js';
 
 /** Rows per row group, at most (a batch smaller than this is a row group of its own). */
 export const ROW_GROUP_ROWS = 1 << 17;
@@ -101,7 +101,7 @@ function tryDictionary(column: ParquetColumn, plain: Uint8Array[], data: Data, f
     }
   }
   if (count < 16) return undefined;
-  const bytes = plain.length === 1 ? plain[0]! : concat(plain);
+  const bytes = plain.length === 1 ? plain[0]! : concatBytes(plain);
   const dict = dictionaryEncode(bytes, count, width, Math.floor(count / 4));
   if (dict === undefined) {
     if (count >= GIVE_UP_ROWS) onTooMany();
@@ -110,15 +110,6 @@ function tryDictionary(column: ParquetColumn, plain: Uint8Array[], data: Data, f
   return dict.dictionary.byteLength + dict.indices.byteLength < bytes.byteLength ? dict : undefined;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
 
 /** A column chunk encoded, before compression: an optional dictionary page and the data page. */
 interface EncodedChunk {
