@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,4 +29,20 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
 /** Replaces machine-specific parts of output (the checkout's location) so goldens compare anywhere. */
 export function normalize(text: string): string {
   return text.split(ROOT).join('<root>');
+}
+
+const scratchDirs: string[] = [];
+
+/**
+ * A fresh directory under the system's temp directory, removed when the test process exits, so test runs
+ * do not fill the disk (a run directory with checkpoints is 150 MB). DLC_KEEP_TEST_DIRS=1 keeps them, to
+ * look at what a failing test left.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (process.env.DLC_KEEP_TEST_DIRS !== '1') {
+    if (scratchDirs.length === 0) process.on('exit', () => scratchDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    scratchDirs.push(dir);
+  }
+  return dir;
 }

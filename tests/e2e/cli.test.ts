@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, runCli } from '../helpers.js';
+import { ROOT, runCli, scratchDir } from '../helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const invalid = (name: string) => join(ROOT, 'golden-tests', 'invalid', name, 'input.yaml');
@@ -74,7 +73,7 @@ test('lint of the examples directory is clean', () => {
 });
 
 test('lint of a directory with an invalid spec fails and names it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dlc-lint-'));
+  const dir = scratchDir('dlc-lint-');
   writeFileSync(join(dir, 'good.yaml'), 'dlc: 1\nname: good\n');
   writeFileSync(join(dir, 'bad.yaml'), 'dlc: 1\nname: bad\nsteps:\n  a: { op: transform, from: nowhere }\n');
   writeFileSync(join(dir, 'fragment.yaml'), 'vars: { x: 1 }\n');

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ROOT, runCli } from '../helpers.js';
+import { ROOT, runCli, scratchDir } from '../helpers.js';
 
 /**
  * `dlc init`: every template gives a project that lints clean and runs at once, through the real CLI, in
  * a directory of its own. Runs are short (a few seconds of training each); the pytorch-trainer template runs
  * where a python3 with PyTorch is installed (Debian's python3-torch, as in CI).
  */
-const tmp = mkdtempSync(join(tmpdir(), 'dlc-init-'));
+const tmp = scratchDir('dlc-init-');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 // Compiled model modules are cached under $XDG_CACHE_HOME when no node_modules surrounds the project.
 const env = { XDG_CACHE_HOME: join(tmp, 'cache') };

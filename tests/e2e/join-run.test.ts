@@ -1,13 +1,13 @@
 // `dlc run` of relational steps only: every join runs the plan's strategy and build side, its events say
 // so, and a plan the real sizes would have changed is reported, not silently changed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ExecutionPlan } from '../../compiler/phases/5-plan/plan-types.js';
 import type { Log, NodeFinished, RunEvent } from '../../runtime/events/types.js';
 import { startRun } from './run-fixture.js';
+import { scratchDir } from '../helpers.js';
 
 function writeData(dir: string): void {
   // facts: 3,000 rows, x from 0; users: 400 keys; cats: 5 rows.
@@ -20,7 +20,7 @@ function writeData(dir: string): void {
 }
 
 test('dlc run: each join runs the plan\'s decision; node_finished.join reports it with the check against the real sizes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dlc-join-run-'));
+  const dir = scratchDir('dlc-join-run-');
   writeData(dir);
   // The filter keeps 10 of 3,000 rows, which the planner cannot know (it takes the upper bound): it builds
   // on users, while the rows that arrive make `recent` the smaller side.

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ROOT, runCli } from '../helpers.js';
+import { ROOT, runCli, scratchDir } from '../helpers.js';
 import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
 
 /**
@@ -16,7 +15,7 @@ import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
 const HEAVY = ['@tensorflow/', 'ink/', 'react/', '@duckdb/', 'bullmq/', 'ts-morph/'];
 const HOOK = pathToFileURL(join(ROOT, 'tests', 'fixtures', 'record-modules.mjs')).href;
 
-const tmp = mkdtempSync(join(tmpdir(), 'dlc-lazy-'));
+const tmp = scratchDir('dlc-lazy-');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 let runs = 0;

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ROOT, runCli } from '../helpers.js';
+import { ROOT, runCli, scratchDir } from '../helpers.js';
 import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
 
 /**
@@ -13,7 +12,7 @@ import { writeFixtureRun } from '../unit/reporters/run-fixture.js';
  * directory; UPDATE_SCREENSHOTS=1 writes it to docs/images/report.png instead.
  */
 const CHROMIUM = process.env.DLC_CHROMIUM ?? '/usr/bin/chromium';
-const tmp = mkdtempSync(join(tmpdir(), 'dlc-report-'));
+const tmp = scratchDir('dlc-report-');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('the HTML report in a browser: non-empty charts, working tabs, no network', { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (Debian package chromium)` }, async () => {

@@ -1,10 +1,9 @@
 /** Small runs through the real CLI: a spec on the shipped Fashion-MNIST subset, and the run's events. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { CLI, ROOT } from '../helpers.js';
+import { CLI, ROOT, scratchDir } from '../helpers.js';
 import type { RunEvent } from '../../runtime/events/types.js';
 
 export const DATA = join(ROOT, 'specs', 'data', 'fashion-mnist-small');
@@ -28,7 +27,7 @@ export interface SpecOptions {
 
 /** Writes a spec into a fresh directory and returns its path. */
 export function writeSpec(o: SpecOptions = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dlc-run-'));
+  const dir = scratchDir('dlc-run-');
   const file = join(dir, 'spec.yaml');
   writeFileSync(
     file,

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI, ROOT, runCli } from '../helpers.js';
+import { CLI, ROOT, runCli, scratchDir } from '../helpers.js';
 
 /**
  * The terminal UI as a person sees it: the quickstart runs in a detached tmux session of 100×30 (Debian
@@ -12,7 +11,7 @@ import { CLI, ROOT, runCli } from '../helpers.js';
  */
 const SOCKET = `dlc-tui-test-${process.pid}`;
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const tmp = mkdtempSync(join(tmpdir(), 'dlc-tui-'));
+const tmp = scratchDir('dlc-tui-');
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 after(() => {
   if (hasTmux) tmux('kill-server');

@@ -3,11 +3,10 @@
  * persists with AOF (fsync always) so a restart mid-run keeps every job.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from '../helpers.js';
+import { CLI, scratchDir } from '../helpers.js';
 
 export const hasRedis = (): boolean => spawnSync('redis-server', ['--version']).status === 0;
 
@@ -37,7 +36,7 @@ export interface Cluster {
 }
 
 export async function startCluster(options: { workers: string[]; password?: string }): Promise<Cluster> {
-  const root = mkdtempSync(join(tmpdir(), 'dlc-cluster-'));
+  const root = scratchDir('dlc-cluster-');
   const store = join(root, 'store');
   const data = join(root, 'redis');
   mkdirSync(store);

@@ -1,8 +1,5 @@
 // Shared by the parallel-training tests: a pool of real worker processes, small synthetic data sets as
 // partition files, a small MLP trial, and checkpoint comparison.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { LocalPool } from '../../runtime/backends/local/pool.js';
 import { writeTableFile } from '../../runtime/data/table-file.js';
@@ -10,6 +7,7 @@ import type { WorkerSlot } from '../../runtime/devices/placement.js';
 import { readCheckpoint } from '../../runtime/training/checkpoint.js';
 import type { TrialSetup } from '../../runtime/worker/protocol.js';
 import { clusters } from '../unit/training/fixture.js';
+import { scratchDir } from '../helpers.js';
 
 export const FEATURES = ['a', 'b', 'c', 'd', 'e', 'f'];
 
@@ -22,7 +20,7 @@ export function startPool(workers: number): Promise<LocalPool> {
 }
 
 export function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'dlc-par-'));
+  return scratchDir('dlc-par-');
 }
 
 export interface Rows {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CONSTANT_NAMES, DEFAULT_CONSTANTS, profileFromMeasurements } from '../../../compiler/cost/constants.js';
@@ -9,9 +8,9 @@ import { calibrate, measureHash, measureRead, measureSend, measureSort, ROW_BYTE
 import { measureSyncStep } from '../../../runtime/calibrate/sync-step.js';
 import { broadcastBuild } from '../../../runtime/relational/join/build-rate.js';
 import { tableFromArrays } from 'apache-arrow';
-import { ROOT, runCli } from '../../helpers.js';
+import { ROOT, runCli, scratchDir } from '../../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlc-calibrate-test-'));
+const dir = scratchDir('dlc-calibrate-test-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const file = (constants: Partial<CalibrationFile['constants']>): CalibrationFile => ({

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +8,7 @@ import { composeCommonSubset, plainScalar } from '../../../compiler/phases/1-par
 import { parse, parseWithYamlLibrary, type ParseResult } from '../../../compiler/phases/1-parse/index.js';
 import { type DocPath, formatPath } from '../../../compiler/source/doc-path.js';
 import { SourceFile } from '../../../compiler/source/source-file.js';
-import { ROOT } from '../../helpers.js';
+import { ROOT, scratchDir } from '../../helpers.js';
 
 /**
  * Phase 1 reads most specs with its own composer for the common subset of YAML and hands everything else
@@ -74,7 +73,7 @@ test('examples, templates and golden inputs: read by the subset composer exactly
 
   // The spec the lint benchmark measures.
   const { generateSpec } = (await import(pathToFileURL(join(ROOT, 'bench', 'lib', 'gen-spec.mjs')).href)) as { generateSpec: (dir: string, steps: number) => { file: string } };
-  const dir = mkdtempSync(join(tmpdir(), 'dlc-subset-'));
+  const dir = scratchDir('dlc-subset-');
   try {
     const gen = generateSpec(dir, 120);
     assert.equal(differential(readFileSync(gen.file, 'utf8'), gen.file), 'same');

@@ -1,10 +1,10 @@
 /** Test fixtures written at test time into a temporary directory, and assertions on inspection results. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { InspectResult, SourceProblem, SourceStats } from '../../../compiler/host.js';
+import { scratchDir } from '../../helpers.js';
 
 export interface TempDir {
   path: string;
@@ -14,7 +14,7 @@ export interface TempDir {
 }
 
 export function makeTempDir(prefix: string): TempDir {
-  const path = mkdtempSync(join(tmpdir(), `dlc-${prefix}-`));
+  const path = scratchDir(`dlc-${prefix}-`);
   return {
     path,
     write(name, content) {

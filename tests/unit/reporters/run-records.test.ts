@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { reportHtml } from '../../../runtime/reporters/html/report-html.js';
@@ -10,8 +9,9 @@ import { readRun } from '../../../runtime/reporters/run-records/read-run.js';
 import { runsList } from '../../../runtime/reporters/text/runs-list.js';
 import { showText } from '../../../runtime/reporters/text/show-text.js';
 import { fixtureEvents, writeFixtureRun } from './run-fixture.js';
+import { scratchDir } from '../../helpers.js';
 
-const root = mkdtempSync(join(tmpdir(), 'dlc-records-'));
+const root = scratchDir('dlc-records-');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 // A project: runs next to the spec (specs/runs), one under ./runs, and one stopped half way.

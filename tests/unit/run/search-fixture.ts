@@ -1,13 +1,11 @@
 /** Runs a train step's search through train-node.ts on the stub backend and collects its events. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PlanNode } from '../../../compiler/phases/5-plan/plan-types.js';
 import { EventBus } from '../../../runtime/events/sinks.js';
 import type { EventBody, RunEvent, TrialFinished, UnitFinished } from '../../../runtime/events/types.js';
 import { runTrainNode, type TrainNodeResult, type TrainStrategy } from '../../../runtime/run/train-node.js';
 import type { VisitEntry } from '../../../runtime/scheduler/types.js';
 import { StubBackend } from './stub-backend.js';
+import { scratchDir } from '../../helpers.js';
 
 export interface SearchRun {
   events: RunEvent[];
@@ -50,7 +48,7 @@ export async function runSearch(config: Record<string, unknown>, o: RunOptions =
   const strategy = o.strategy ?? 'hopper';
   const partitions = strategy === 'hopper' ? (o.partitions ?? 2) : 1;
   const backend = new StubBackend(o.workers ?? 2, partitions, o.delaySeed ?? 1);
-  const runDir = o.runDir ?? mkdtempSync(join(tmpdir(), 'dlc-search-'));
+  const runDir = o.runDir ?? scratchDir('dlc-search-');
   const events: RunEvent[] = [];
   const bus = new EventBus();
   bus.add({ emit: (e) => events.push(e) });

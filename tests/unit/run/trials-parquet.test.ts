@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { addUnit, newTrial } from '../../../runtime/run/trial-book.js';
 import { writeTrialsTable } from '../../../runtime/run/trials-table.js';
+import { scratchDir } from '../../helpers.js';
 
 test('trials.parquet holds the CSV rows with typed columns: whole numbers BIGINT, others DOUBLE, text VARCHAR, nulls kept', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dlc-trials-parquet-'));
+  const dir = scratchDir('dlc-trials-parquet-');
   try {
     const t = newTrial(2, { act: 'relu,x', units: 64, lr: 0.01 }, 1, 32, 1);
     addUnit(t, { metrics: { loss: 0.25 }, validation: { loss: 0.5 }, examples: 10, seconds: 1.5, checkpoint: 'c', bytesMoved: 0 }, true);

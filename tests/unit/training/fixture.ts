@@ -1,12 +1,11 @@
 // Shared by the training tests: tfjs on the plain cpu backend (deterministic, and independent of the wasm
 // gradient kernels), synthetic data, temporary directories and weight comparisons.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { initEngine, type Tf } from '../../../runtime/engine/index.js';
 import { seededRandom } from '../../../runtime/training/seeds.js';
+import { scratchDir } from '../../helpers.js';
 
 let engine: Promise<Tf> | undefined;
 
@@ -60,6 +59,6 @@ export function maxDifference(a: readonly Float32Array[], b: readonly Float32Arr
 
 /** A fresh temporary directory and its removal. */
 export function tempDir(label: string): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), `dlc-training-${label}-`));
+  const path = scratchDir(`dlc-training-${label}-`);
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
