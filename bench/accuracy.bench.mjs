@@ -140,14 +140,7 @@ async function runPart(root, dir, part, { log, mode }) {
   const evaluation = readEvaluations(runDir).test_metrics ?? null;
   log(`${part}: run ${finished.status} in ${fmt(r.ms / 60000, 1)} min; evaluating ${epochCkpts.length} epoch checkpoints on the test images`);
   const perEpoch = evaluateCheckpoints(root, runDir, epochCkpts, files);
-  const trials = events.filter((e) => e.type === 'trial_started').map((e) => {
-    const end = events.find((f) => f.type === 'trial_finished' && f.trial === e.trial);
-    const epochs = events.filter((f) => f.type === 'epoch_finished' && f.trial === e.trial).map((f) => ({ epoch: f.epoch, ...f.metrics }));
-    return { trial: e.trial, params: e.params, status: end?.status ?? 'running when stopped', epochs: epochs.length, last: epochs.at(-1) ?? null, curve: epochs, seconds: end?.seconds ?? null };
-  });
-  const objective = (t) => t.last?.val_accuracy ?? -Infinity;
-  const best = [...trials].sort((a, b) => objective(b) - objective(a))[0];
-  const bestTest = perEpoch.filter((x) => x.trial === best?.trial).sort((a, b) => a.epoch - b.epoch);
+  const outcome = outcomeOf(events, perEpoch, evaluation, 'running when stopped');
   const workers = events.filter((e) => e.type === 'worker_up');
   if (KEEP) {
     const keep = join(KEEP, `${part}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -169,10 +162,28 @@ async function runPart(root, dir, part, { log, mode }) {
     aborted,
     load: { before: loadBefore, after: loadAfter },
     workers: workers.map((w) => `${w.worker} ${w.backend} ${w.device}`),
+    ...outcome,
+  };
+}
+
+/**
+ * What a run's events and its epoch checkpoints' test figures say: every trial with its curve, the best by
+ * val_accuracy at its last epoch, and the figure. That is the evaluate step's test accuracy when the run
+ * completed, otherwise the test accuracy of the best trial's last finished epoch (what the evaluate step
+ * would have reported had the run ended there).
+ */
+function outcomeOf(events, perEpoch, evaluation, unfinished) {
+  const trials = events.filter((e) => e.type === 'trial_started').map((e) => {
+    const end = events.find((f) => f.type === 'trial_finished' && f.trial === e.trial);
+    const epochs = events.filter((f) => f.type === 'epoch_finished' && f.trial === e.trial).map((f) => ({ epoch: f.epoch, ...f.metrics }));
+    return { trial: e.trial, params: e.params, status: end?.status ?? unfinished, epochs: epochs.length, last: epochs.at(-1) ?? null, curve: epochs, seconds: end?.seconds ?? null };
+  });
+  const objective = (t) => t.last?.val_accuracy ?? -Infinity;
+  const best = [...trials].sort((a, b) => objective(b) - objective(a))[0];
+  const bestTest = perEpoch.filter((x) => x.trial === best?.trial).sort((a, b) => a.epoch - b.epoch);
+  return {
     evaluation,
     best: best ? { trial: best.trial, params: best.params, epochs: best.epochs, val_accuracy: best.last?.val_accuracy ?? null } : null,
-    // The figure: the evaluate step's test accuracy when the run completed; otherwise the test accuracy of
-    // the best trial's last finished epoch (what the evaluate step would have reported had the run ended there).
     testAccuracy: evaluation?.metrics?.accuracy ?? bestTest.at(-1)?.metrics?.accuracy ?? null,
     bestTestCurve: bestTest.map((x) => ({ epoch: x.epoch, accuracy: x.metrics.accuracy, loss: x.metrics.loss })),
     trials,
@@ -211,21 +222,14 @@ function summarizeRun(root, runDir, epochsDir, { log }) {
     : [];
   log(`cnn: reporting the run in ${runDir} (${sessions} session(s), ${fmt(activeMs / 60000, 1)} min running); evaluating ${epochCkpts.length} epoch checkpoints on the test images`);
   const perEpoch = evaluateCheckpoints(root, runDir, epochCkpts, files);
-  const finished = events.findLast((e) => e.type === 'run_finished');
-  const evaluation = finished?.status === 'completed' ? (readEvaluations(runDir).test_metrics ?? null) : null;
-  const trials = events.filter((e) => e.type === 'trial_started').map((e) => {
-    const end = events.find((f) => f.type === 'trial_finished' && f.trial === e.trial);
-    const epochs = events.filter((f) => f.type === 'epoch_finished' && f.trial === e.trial).map((f) => ({ epoch: f.epoch, ...f.metrics }));
-    return { trial: e.trial, params: e.params, status: end?.status ?? 'not finished yet', epochs: epochs.length, last: epochs.at(-1) ?? null, curve: epochs, seconds: end?.seconds ?? null };
-  });
-  const best = [...trials].sort((a, b) => (b.last?.val_accuracy ?? -Infinity) - (a.last?.val_accuracy ?? -Infinity))[0];
-  const bestTest = perEpoch.filter((x) => x.trial === best?.trial).sort((a, b) => a.epoch - b.epoch);
+  const done = events.findLast((e) => e.type === 'run_finished')?.status === 'completed';
+  const evaluation = done ? (readEvaluations(runDir).test_metrics ?? null) : null;
   return {
     part: 'cnn',
     spec: join(runDir, 'spec.yaml'),
     mode: 'run',
-    fromRun: { dir: runDir, sessions, finished: finished?.status === 'completed' },
-    status: finished?.status === 'completed' ? 'completed' : 'in progress',
+    fromRun: { dir: runDir, sessions, finished: done },
+    status: done ? 'completed' : 'in progress',
     wallSeconds: activeMs / 1000,
     runSeconds: activeMs / 1000,
     cpuSeconds: null,
@@ -233,12 +237,7 @@ function summarizeRun(root, runDir, epochsDir, { log }) {
     aborted: false,
     load: { before: '–', after: '–' },
     workers: [...new Set(events.filter((e) => e.type === 'worker_up').map((w) => `${w.worker} ${w.backend} ${w.device}`))],
-    evaluation,
-    best: best ? { trial: best.trial, params: best.params, epochs: best.epochs, val_accuracy: best.last?.val_accuracy ?? null } : null,
-    testAccuracy: evaluation?.metrics?.accuracy ?? bestTest.at(-1)?.metrics?.accuracy ?? null,
-    bestTestCurve: bestTest.map((x) => ({ epoch: x.epoch, accuracy: x.metrics.accuracy, loss: x.metrics.loss })),
-    trials,
-    perEpoch: perEpoch.map((x) => ({ trial: x.trial, epoch: x.epoch, accuracy: x.metrics.accuracy, loss: x.metrics.loss })),
+    ...outcomeOf(events, perEpoch, evaluation, 'not finished yet'),
   };
 }
 
