@@ -66,6 +66,7 @@ export const CODES = {
   DLC425: { name: 'hp-missing-from-space', severity: 'error', title: "A required property of the factory's hyperparameter type that no search-space entry provides" },
   DLC426: { name: 'module-syntax', severity: 'error', title: 'A model module that is not valid TypeScript' },
   DLC427: { name: 'module-imports-tfjs', severity: 'warning', title: 'A model module that loads TensorFlow.js itself instead of using ctx.tf' },
+  DLC428: { name: 'option-not-for-format', severity: 'error', title: "An export option that the export's format does not take" },
   DLC500: { name: 'workers-exceed-cores', severity: 'info', title: 'More local workers than cores' },
   DLC501: { name: 'costly-strategy', severity: 'warning', title: 'An explicit strategy the cost model estimates at more than twice the cost of the one it would choose' },
   DLC502: { name: 'infeasible-strategy', severity: 'error', title: 'A strategy that cannot run with these sizes and this memory' },

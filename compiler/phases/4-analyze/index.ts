@@ -5,6 +5,7 @@ import type { Spec } from '../../spec/types.js';
 import type { Reference } from '../3-resolve/references.js';
 import { type AnalysisContext, type CompileMode, createContext } from './context.js';
 import { flowColumns } from './rules/column-flow.js';
+import { checkExportOptions } from './rules/exports.js';
 import { buildGraph } from './rules/graph.js';
 import { checkHyperparameters } from './rules/hyperparameters.js';
 import { checkModelFactories } from './rules/model-factory.js';
@@ -24,6 +25,6 @@ export function analyze(spec: Spec, locations: LocationTable, references: Refere
     inspectSources(ctx);
     flowColumns(ctx);
   }
-  for (const rule of [checkSearchSpaces, checkHyperparameters, checkObjectives, checkSplitFractions, checkModelModules, checkModelFactories, checkUnusedSteps]) rule(ctx);
+  for (const rule of [checkSearchSpaces, checkHyperparameters, checkObjectives, checkSplitFractions, checkModelModules, checkModelFactories, checkExportOptions, checkUnusedSteps]) rule(ctx);
   return { analysis: ctx, diagnostics: ctx.diagnostics };
 }

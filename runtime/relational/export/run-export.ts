@@ -9,8 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
+import { exportFormatOf } from '../../../compiler/spec/export-format.js';
 import type { ExportStep } from '../../../compiler/spec/types.js';
 import { writeTableFile } from '../../data/table-file.js';
 import { queryTables } from '../duckdb/query.js';
@@ -21,13 +22,10 @@ import { parquetColumns, writeParquetFile } from './parquet/write-parquet.js';
 
 export type TableExportFormat = 'parquet' | 'arrow' | 'csv' | 'json';
 
-const BY_EXTENSION: Record<string, TableExportFormat> = {
-  '.parquet': 'parquet', '.arrow': 'arrow', '.ipc': 'arrow', '.feather': 'arrow', '.csv': 'csv', '.json': 'json', '.jsonl': 'json', '.ndjson': 'json',
-};
 
 export async function runExport(id: string, config: ExportStep, table: Table, ctx: RelationalContext): Promise<void> {
   const path = config.path;
-  const format = config.format ?? BY_EXTENSION[extname(path).toLowerCase()];
+  const format = exportFormatOf(config);
   if (format === 'tfjs') throw new DataError(`step ${id}: a table cannot be exported as tfjs (that format is for models)`);
   if (!format) throw new DataError(`step ${id}: cannot tell the format of ${path} from its extension; set format: parquet, arrow, csv or json`, path);
   // An export is the pipeline's own output: re-running the pipeline replaces it, unless the spec says
